@@ -1,0 +1,1 @@
+"""Resource kinds: one module per kind, all registered in ``registry.KINDS``."""

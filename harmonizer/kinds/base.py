@@ -1,0 +1,106 @@
+"""What a resource kind is: its Odoo model, level, identity, template schema and fields.
+
+A kind is declarative: a pydantic ``Body`` (what a template may write, unknown keys
+rejected), a list of ``FieldMap`` (template key -> Odoo field -> value type) per Odoo
+version, and an identity rule (owned through an external ID, or bound to the site's
+company or warehouse). The planner and executor are generic over kinds; a kind overrides
+a hook only where Odoo needs something special (e.g. extra values on create).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+from harmonizer.kinds.values import Lookup, ValueType
+from harmonizer.model import Level, Resource
+
+
+class Body(BaseModel):
+    """Base of every kind's template schema: strict about unknown keys."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+@dataclass(frozen=True)
+class FieldMap:
+    """One managed field: template ``key``, Odoo ``field``, its value type."""
+
+    key: str
+    field: str
+    vtype: ValueType
+    #: Only sent on create (Odoo computes or owns it afterwards); never compared.
+    create_only: bool = False
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Resource ``address`` refers to ``target`` through template ``key``."""
+
+    key: str
+    target: str
+
+
+class Kind:
+    """Base class. Subclasses set the class attributes and, rarely, override hooks."""
+
+    key: ClassVar[str]
+    model: ClassVar[str]
+    level: ClassVar[Level]
+    owned: ClassVar[bool] = True
+    body_model: ClassVar[type[Body]]
+    #: Drift-report area this kind belongs to.
+    area: ClassVar[str] = "other"
+    #: Human title for docs and plan headings.
+    title: ClassVar[str] = ""
+
+    def field_maps(self, major: int) -> list[FieldMap]:
+        """The managed fields on Odoo ``major`` (16..19): the one place version differences live."""
+        raise NotImplementedError
+
+    # -- template side -------------------------------------------------------------
+
+    def effective_body(self, resource: Resource) -> dict[str, Any]:
+        """The body with defaults: owned records manage every key, bound ones only what is written."""
+        if self.owned:
+            return self.body_model.model_validate(dict(resource.body)).model_dump(mode="json")
+        return dict(resource.body)
+
+    def references(self, body: Mapping[str, Any], major: int = 17) -> list[Reference]:
+        out = []
+        for fmap in self.field_maps(major):
+            if fmap.key in body:
+                out.extend(Reference(fmap.key, target) for target in fmap.vtype.depends_on(body[fmap.key]))
+        return out
+
+    def lookups(self, body: Mapping[str, Any], major: int) -> list[Lookup]:
+        out: list[Lookup] = []
+        for fmap in self.field_maps(major):
+            if fmap.key in body:
+                out.extend(fmap.vtype.lookups(body[fmap.key], body))
+        return out
+
+    # -- Odoo side ------------------------------------------------------------------
+
+    def read_fields(self, major: int) -> list[str]:
+        fields = {fmap.field for fmap in self.field_maps(major) if not fmap.create_only}
+        return sorted(fields | {"display_name", "write_uid", "write_date"})
+
+    def bound_domain(self, company_id: int | None, warehouse_id: int | None) -> list[Any]:
+        """For bound kinds: the domain that finds the one record this site manages."""
+        raise NotImplementedError(f"{self.key} is not a bound kind")
+
+    def create_extras(self, body: Mapping[str, Any], major: int) -> dict[str, Any]:
+        """Odoo values sent on create besides the managed fields (e.g. usage, a company)."""
+        return {}
+
+    def xmlid_name(self, name: str, company_id: int | None, warehouse_id: int | None) -> str:
+        base = f"{self.key}__{name}"
+        if self.level is Level.COMPANY:
+            return f"{base}__c{company_id}"
+        if self.level is Level.WAREHOUSE:
+            return f"{base}__w{warehouse_id}"
+        return base

@@ -1,0 +1,190 @@
+"""Reference value types: many2one and many2many fields that point at other records.
+
+A template never names an Odoo id. It names either another harmonizer resource (by its
+name within a kind: ``actions: [sale_credit_check]``) or an existing Odoo record by a
+natural key (a model's technical name, a user's login, a country's code, a product's
+internal reference). The planner prefetches every natural key in one bulk read per model
+(see ``lookups``) and the resolver answers from that cache.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from harmonizer.kinds.values import Lookup, ValueType, ref
+from harmonizer.model import address_of
+
+if TYPE_CHECKING:
+    from harmonizer.plan.resolve import Resolver
+
+
+class UnresolvedReference(Exception):
+    """A reference names something that does not exist; the planner adds site and address."""
+
+
+def _raw_id(raw: Any) -> tuple[int, str] | None:
+    if raw in (None, False):
+        return None
+    if isinstance(raw, list | tuple):
+        return int(raw[0]), str(raw[1]) if len(raw) > 1 else f"#{raw[0]}"
+    return int(raw), f"#{raw}"
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value in (None, False):
+        return []
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
+class RecordRef(ValueType):
+    """many2one to an existing record found by ``key`` (e.g. res.users by login)."""
+
+    def __init__(self, model: str, key: str) -> None:
+        self.model = model
+        self.key = key
+
+    def lookups(self, value: Any, body: Mapping[str, Any]) -> list[Lookup]:
+        return [Lookup(self.model, self.key, v) for v in _as_list(value)]
+
+    def resolve_one(self, value: Any, resolver: Resolver) -> dict[str, Any]:
+        found = resolver.lookup(self.model, self.key, value)
+        if found is None:
+            raise UnresolvedReference(f"no {self.model} with {self.key} = {value!r} in this Odoo")
+        return ref(self.model, found[0], str(value))
+
+    def desired(self, value: Any, resolver: Resolver, body: Mapping[str, Any]) -> Any:
+        return None if value in (None, False, "") else self.resolve_one(value, resolver)
+
+    def live(self, raw: Any, resolver: Resolver) -> Any:
+        found = _raw_id(raw)
+        if found is None:
+            return None
+        key = resolver.key_of(self.model, self.key, found[0])
+        return ref(self.model, found[0], str(key) if key is not None else found[1])
+
+    def to_odoo(self, after: Any, before: Any, ids: dict[str, int]) -> Any:
+        return after["id"] if after else False
+
+    def display(self, canonical: Any) -> str:
+        return "(empty)" if canonical is None else str(canonical["label"])
+
+
+class RecordRefs(RecordRef):
+    """many2many to existing records found by ``key``; compared as a set."""
+
+    def desired(self, value: Any, resolver: Resolver, body: Mapping[str, Any]) -> Any:
+        return sorted((self.resolve_one(v, resolver) for v in _as_list(value)), key=lambda r: r["id"])
+
+    def live(self, raw: Any, resolver: Resolver) -> Any:
+        out = []
+        for record_id in _as_list(raw):
+            key = resolver.key_of(self.model, self.key, int(record_id))
+            out.append(ref(self.model, int(record_id), str(key) if key is not None else f"#{record_id}"))
+        return sorted(out, key=lambda r: r["id"])
+
+    def to_odoo(self, after: Any, before: Any, ids: dict[str, int]) -> Any:
+        return [(6, 0, [r["id"] for r in after or []])]
+
+    def display(self, canonical: Any) -> str:
+        return "[" + ", ".join(str(r["label"]) for r in canonical or []) + "]"
+
+
+class ModelRef(RecordRef):
+    """many2one to ir.model, written in templates as the model's technical name."""
+
+    def __init__(self) -> None:
+        super().__init__("ir.model", "model")
+
+
+class FieldRefs(RecordRefs):
+    """many2many to ir.model.fields, written as field names of the model in ``model_key``."""
+
+    def __init__(self, model_key: str = "model") -> None:
+        super().__init__("ir.model.fields", "name")
+        self.model_key = model_key
+
+    def _key(self, name: str, body: Mapping[str, Any]) -> str:
+        return f"{body.get(self.model_key)}.{name}"
+
+    def lookups(self, value: Any, body: Mapping[str, Any]) -> list[Lookup]:
+        return [Lookup("ir.model.fields", "model.name", self._key(v, body)) for v in _as_list(value)]
+
+    def desired(self, value: Any, resolver: Resolver, body: Mapping[str, Any]) -> Any:
+        out = []
+        for name in _as_list(value):
+            found = resolver.lookup("ir.model.fields", "model.name", self._key(name, body))
+            if found is None:
+                raise UnresolvedReference(f"model {body.get(self.model_key)} has no field {name!r}")
+            out.append(ref("ir.model.fields", found[0], str(name)))
+        return sorted(out, key=lambda r: r["id"])
+
+    def live(self, raw: Any, resolver: Resolver) -> Any:
+        out = []
+        for record_id in _as_list(raw):
+            key = resolver.key_of("ir.model.fields", "model.name", int(record_id))
+            label = str(key).rpartition(".")[2] if key is not None else f"#{record_id}"
+            out.append(ref("ir.model.fields", int(record_id), label))
+        return sorted(out, key=lambda r: r["id"])
+
+
+class FieldRef(FieldRefs):
+    """many2one to ir.model.fields (e.g. an automation's date field)."""
+
+    def desired(self, value: Any, resolver: Resolver, body: Mapping[str, Any]) -> Any:
+        if value in (None, False, ""):
+            return None
+        return super().desired([value], resolver, body)[0]
+
+    def live(self, raw: Any, resolver: Resolver) -> Any:
+        found = _raw_id(raw)
+        if found is None:
+            return None
+        return super().live([found[0]], resolver)[0]
+
+    def to_odoo(self, after: Any, before: Any, ids: dict[str, int]) -> Any:
+        return after["id"] if after else False
+
+    def display(self, canonical: Any) -> str:
+        return "(empty)" if canonical is None else str(canonical["label"])
+
+
+class ResourceRefs(ValueType):
+    """Links to other harmonizer resources of one kind (e.g. an automation's server actions).
+
+    Written as link/unlink commands for exactly the difference, never ``(6, 0, ids)``:
+    on a one2many that command deletes every line left out, including lines harmonizer
+    does not own.
+    """
+
+    def __init__(self, kind: str, model: str) -> None:
+        self.kind = kind
+        self.model = model
+
+    def depends_on(self, value: Any) -> list[str]:
+        return [address_of(self.kind, name) for name in _as_list(value)]
+
+    def desired(self, value: Any, resolver: Resolver, body: Mapping[str, Any]) -> Any:
+        out = []
+        for name in _as_list(value):
+            address = address_of(self.kind, name)
+            out.append(ref(self.model, resolver.owned_id(address), address, address))
+        return sorted(out, key=lambda r: (r["id"] is None, r["id"] or 0, r["label"]))
+
+    def live(self, raw: Any, resolver: Resolver) -> Any:
+        out = []
+        for record_id in _as_list(raw):
+            address = resolver.address_for(self.model, int(record_id))
+            out.append(ref(self.model, int(record_id), address or f"{self.model}#{record_id} (unmanaged)",
+                           address))
+        return sorted(out, key=lambda r: (r["id"] is None, r["id"] or 0, r["label"]))
+
+    def to_odoo(self, after: Any, before: Any, ids: dict[str, int]) -> Any:
+        def resolved(items: Any) -> set[int]:
+            return {r["id"] if r["id"] is not None else ids[r["address"]] for r in items or []}
+
+        wanted, present = resolved(after), resolved(before)
+        return [(4, i) for i in sorted(wanted - present)] + [(3, i) for i in sorted(present - wanted)]
+
+    def display(self, canonical: Any) -> str:
+        return "[" + ", ".join(str(r["label"]) for r in canonical or []) + "]"

@@ -1,0 +1,61 @@
+"""Scheduled actions (ir.cron): periodic server code on a model.
+
+Odoo creates the cron's own ir.actions.server when ``name``, ``model_id``, ``state`` and
+``code`` are passed in the cron's values (delegation); harmonizer reads them back through
+the cron the same way.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Literal
+
+from pydantic import Field
+
+from harmonizer.kinds.base import Body, FieldMap, Kind
+from harmonizer.kinds.refs import ModelRef, RecordRef
+from harmonizer.kinds.values import Boolean, Integer, Selection, Text
+from harmonizer.model import Level
+
+
+class ScheduledActionBody(Body):
+    name: str
+    model: str
+    code: str
+    interval_number: int = Field(default=1, ge=1)
+    interval_type: Literal["minutes", "hours", "days", "weeks", "months"] = "days"
+    priority: int = Field(default=5, ge=0)
+    user: str | None = None
+    active: bool = True
+
+
+class ScheduledAction(Kind):
+    key: ClassVar[str] = "scheduled_action"
+    model: ClassVar[str] = "ir.cron"
+    level: ClassVar[Level] = Level.DATABASE
+    body_model = ScheduledActionBody
+    area = "scheduled_actions"
+    title = "Scheduled action"
+
+    def field_maps(self, major: int) -> list[FieldMap]:
+        maps = [
+            FieldMap("name", "name", Text()),
+            FieldMap("model", "model_id", ModelRef()),
+            FieldMap("code", "code", Text()),
+            FieldMap("interval_number", "interval_number", Integer()),
+            FieldMap("interval_type", "interval_type", Selection()),
+            FieldMap("priority", "priority", Integer()),
+            FieldMap("active", "active", Boolean()),
+        ]
+        return maps + [FieldMap("user", "user_id", RecordRef("res.users", "login"))]
+
+    def effective_body(self, resource: Any) -> dict[str, Any]:
+        body = super().effective_body(resource)
+        if body.get("user") is None:
+            body.pop("user", None)  # unset: Odoo's default user, not managed
+        return body
+
+    def create_extras(self, body: Any, major: int) -> dict[str, Any]:
+        extras: dict[str, Any] = {"state": "code"}
+        if major <= 17:
+            extras["numbercall"] = -1  # unlimited; 16.0 defaults to running once
+        return extras

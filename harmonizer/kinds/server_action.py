@@ -1,0 +1,81 @@
+"""Server actions (ir.actions.server): code, webhook, next-activity and field-update actions.
+
+Database-wide and owned. Automation rules link them by name. The action's ``model`` must
+equal the model of every automation that links it (Odoo refuses otherwise); ``validate``
+checks that before any server is contacted.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Literal
+
+from pydantic import Field, model_validator
+
+from harmonizer.kinds.base import Body, FieldMap, Kind
+from harmonizer.kinds.refs import FieldRefs, ModelRef, RecordRef
+from harmonizer.kinds.values import Integer, Selection, Text
+from harmonizer.model import Level
+
+
+class ServerActionBody(Body):
+    name: str
+    model: str
+    type: Literal["code", "webhook", "next_activity", "object_write", "multi"] = "code"
+    code: str | None = None
+    sequence: int = 5
+    webhook_url: str | None = None
+    webhook_fields: list[str] = Field(default_factory=list)
+    activity_type: str | None = None
+    activity_summary: str | None = None
+    activity_note: str | None = None
+    activity_deadline: int = Field(default=0, ge=0)
+    activity_deadline_unit: Literal["days", "weeks", "months"] = "days"
+    activity_user_type: Literal["specific", "generic"] = "specific"
+    activity_user: str | None = None
+    activity_user_field: str | None = None
+    update_path: str | None = None
+    evaluation_type: Literal["value", "equation"] = "value"
+    value: str | None = None
+
+    @model_validator(mode="after")
+    def _type_needs(self) -> ServerActionBody:
+        needs = {"code": "code", "webhook": "webhook_url", "next_activity": "activity_type",
+                 "object_write": "update_path"}
+        key = needs.get(self.type)
+        if key and not getattr(self, key):
+            raise ValueError(f"a {self.type} action needs '{key}'")
+        return self
+
+
+class ServerAction(Kind):
+    key: ClassVar[str] = "server_action"
+    model: ClassVar[str] = "ir.actions.server"
+    level: ClassVar[Level] = Level.DATABASE
+    body_model = ServerActionBody
+    area = "automation"
+    title = "Server action"
+
+    def field_maps(self, major: int) -> list[FieldMap]:
+        return [
+            FieldMap("name", "name", Text()),
+            FieldMap("model", "model_id", ModelRef()),
+            FieldMap("type", "state", Selection()),
+            FieldMap("code", "code", Text()),
+            FieldMap("sequence", "sequence", Integer()),
+            FieldMap("webhook_url", "webhook_url", Text()),
+            FieldMap("webhook_fields", "webhook_field_ids", FieldRefs()),
+            FieldMap("activity_type", "activity_type_id", RecordRef("mail.activity.type", "name")),
+            FieldMap("activity_summary", "activity_summary", Text()),
+            FieldMap("activity_note", "activity_note", Text()),
+            FieldMap("activity_deadline", "activity_date_deadline_range", Integer()),
+            FieldMap("activity_deadline_unit", "activity_date_deadline_range_type", Selection()),
+            FieldMap("activity_user_type", "activity_user_type", Selection()),
+            FieldMap("activity_user", "activity_user_id", RecordRef("res.users", "login")),
+            FieldMap("activity_user_field", "activity_user_field_name", Text()),
+            FieldMap("update_path", "update_path", Text()),
+            FieldMap("evaluation_type", "evaluation_type", Selection()),
+            FieldMap("value", "value", Text()),
+        ]
+
+    def create_extras(self, body: Any, major: int) -> dict[str, Any]:
+        return {"usage": "ir_actions_server"}

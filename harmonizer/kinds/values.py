@@ -1,0 +1,147 @@
+"""Value types: how one template value maps to one Odoo field, and how both compare.
+
+Every value type turns a template value (``desired``) and an Odoo read value (``live``)
+into the same *canonical* form: plain JSON data that compares with ``==`` and goes into
+plans and saved plan files unchanged. ``to_odoo`` turns a canonical value back into what
+Odoo's ``write``/``create`` expects. References to other records are canonicalised as
+``{"model", "id", "label"}`` dicts where only model and id take part in comparison (see
+``same``), so ``[7, "Sales Order"]`` read from Odoo equals the template's ``sale.order``.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from harmonizer.plan.resolve import Resolver
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """A natural-key lookup the planner prefetches in bulk: ``model`` rows where ``key`` is ``value``."""
+
+    model: str
+    key: str
+    value: Any
+
+
+def ref(model: str, record_id: int | None, label: str, address: str | None = None) -> dict[str, Any]:
+    """A canonical reference. ``address`` is set when it points at a harmonizer resource."""
+    out: dict[str, Any] = {"model": model, "id": record_id, "label": label}
+    if address:
+        out["address"] = address
+    return out
+
+
+def _ref_key(value: Any) -> Any:
+    if isinstance(value, dict) and "model" in value:
+        if value.get("id") is None:
+            return ("pending", value.get("address"))
+        return (value["model"], value["id"])
+    if isinstance(value, list):
+        return sorted((_ref_key(v) for v in value), key=repr)
+    return value
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equality of canonical values (references compare by model and id only)."""
+    return _ref_key(a) == _ref_key(b)
+
+
+class ValueType(ABC):
+    """One kind of field value. Subclasses are stateless and cheap."""
+
+    @abstractmethod
+    def desired(self, value: Any, resolver: Resolver, body: Mapping[str, Any]) -> Any: ...
+
+    @abstractmethod
+    def live(self, raw: Any, resolver: Resolver) -> Any: ...
+
+    def to_odoo(self, after: Any, before: Any, ids: dict[str, int]) -> Any:
+        """The write value for ``after``; ``ids`` maps addresses created during apply to ids."""
+        return after
+
+    def lookups(self, value: Any, body: Mapping[str, Any]) -> list[Lookup]:
+        return []
+
+    def depends_on(self, value: Any) -> list[str]:
+        """Addresses of other resources this value refers to."""
+        return []
+
+    def display(self, canonical: Any) -> str:
+        if canonical is None:
+            return "(empty)"
+        if isinstance(canonical, bool):
+            return "true" if canonical else "false"
+        if isinstance(canonical, str):
+            return canonical
+        return repr(canonical)
+
+
+class Text(ValueType):
+    """char, text and html: empty strings and Odoo's ``false`` are both "no value"."""
+
+    def desired(self, value: Any, resolver: Resolver, body: Mapping[str, Any]) -> Any:
+        return None if value in (None, "", False) else str(value)
+
+    def live(self, raw: Any, resolver: Resolver) -> Any:
+        return None if raw in (None, "", False) else str(raw)
+
+    def to_odoo(self, after: Any, before: Any, ids: dict[str, int]) -> Any:
+        return after if after is not None else False
+
+    def display(self, canonical: Any) -> str:
+        if canonical is None:
+            return "(empty)"
+        text = str(canonical)
+        return repr(text) if "\n" in text or text.strip() != text else f'"{text}"'
+
+
+class Integer(ValueType):
+    def desired(self, value: Any, resolver: Resolver, body: Mapping[str, Any]) -> Any:
+        return None if value is None else int(value)
+
+    def live(self, raw: Any, resolver: Resolver) -> Any:
+        # Odoo reads an unset integer as 0 (or false on some fields).
+        return 0 if raw in (None, False) else int(raw)
+
+    def display(self, canonical: Any) -> str:
+        return "(empty)" if canonical is None else str(canonical)
+
+
+class Float(ValueType):
+    """float and monetary; compared at ``digits`` decimals like Odoo stores them."""
+
+    def __init__(self, digits: int = 2) -> None:
+        self.digits = digits
+
+    def desired(self, value: Any, resolver: Resolver, body: Mapping[str, Any]) -> Any:
+        return None if value is None else round(float(value), self.digits)
+
+    def live(self, raw: Any, resolver: Resolver) -> Any:
+        return round(float(raw or 0.0), self.digits)
+
+    def display(self, canonical: Any) -> str:
+        return "(empty)" if canonical is None else f"{canonical:g}"
+
+
+class Boolean(ValueType):
+    def desired(self, value: Any, resolver: Resolver, body: Mapping[str, Any]) -> Any:
+        return bool(value)
+
+    def live(self, raw: Any, resolver: Resolver) -> Any:
+        return bool(raw)
+
+
+class Selection(ValueType):
+    def desired(self, value: Any, resolver: Resolver, body: Mapping[str, Any]) -> Any:
+        return None if value in (None, False, "") else str(value)
+
+    def live(self, raw: Any, resolver: Resolver) -> Any:
+        return None if raw in (None, False, "") else str(raw)
+
+    def to_odoo(self, after: Any, before: Any, ids: dict[str, int]) -> Any:
+        return after if after is not None else False

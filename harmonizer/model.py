@@ -1,0 +1,75 @@
+"""Desired state: what the configuration says a site should look like.
+
+``config`` produces a ``DesiredState`` per site; ``plan`` compares it with the live Odoo.
+Everything here is plain frozen data, free of any Odoo id: references between resources are
+addresses (``kind.name``), resolved to ids only at plan time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from harmonizer.errors import Location
+
+
+class Level(str, Enum):
+    """Where a resource lives: shared by a whole database, or per company/warehouse."""
+
+    DATABASE = "database"
+    COMPANY = "company"
+    WAREHOUSE = "warehouse"
+
+
+def address_of(kind: str, name: str) -> str:
+    return f"{kind}.{name}"
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One declared resource, rendered for one site.
+
+    ``body`` holds the validated field values in the kind's own vocabulary (plain JSON-like
+    data). ``locations`` maps a top-level body key to where it was written, for errors.
+    ``secret_keys`` are body keys whose value came from a secret variable: always redacted
+    in output. ``variables`` maps a body key to the template variables its value used.
+    """
+
+    kind: str
+    name: str
+    body: Mapping[str, Any]
+    location: Location
+    locations: Mapping[str, Location] = field(default_factory=dict)
+    secret_keys: frozenset[str] = frozenset()
+    variables: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def address(self) -> str:
+        return address_of(self.kind, self.name)
+
+    def location_of(self, key: str) -> Location:
+        return self.locations.get(key, self.location)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The part of an Odoo database a site manages (by name, as written in the site file)."""
+
+    company: str | None = None
+    warehouse: str | None = None
+
+
+@dataclass(frozen=True)
+class DesiredState:
+    """All resources one site should have, keyed by address, in declaration order."""
+
+    site: str
+    template: str
+    template_version: str
+    scope: Scope
+    resources: Mapping[str, Resource]
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.resources.values())

@@ -1,0 +1,103 @@
+"""SQLite databases of the stand-in: one file per Odoo database (or one in-memory connection).
+
+Invariant: every RPC call runs in exactly one transaction (``Database.transaction``): it
+commits when the call returns and rolls back on any exception. Calls that may write take
+the write lock up front (``BEGIN IMMEDIATE``) so concurrent writers queue on SQLite's busy
+timeout instead of failing half-way; reads use a deferred transaction. File databases open
+one connection per call (safe across threads and processes); an in-memory database has a
+single connection guarded by a lock, so its calls are serialised.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from harmonizer.sandbox.schema import Schema
+
+BUSY_TIMEOUT_SECONDS = 30.0
+SUFFIX = ".sqlite3"
+
+
+def _affinity(field_type: str) -> str:
+    if field_type in ("integer", "many2one", "boolean", "many2one_reference"):
+        return "INTEGER"
+    if field_type in ("float", "monetary"):
+        return "REAL"
+    return "TEXT"
+
+
+def create_tables(conn: sqlite3.Connection, schema: Schema) -> None:
+    """Create one table per model (a column per stored non-x2many field) and the link tables."""
+    for spec in schema.models.values():
+        columns = ", ".join(f'"{f.name}" {_affinity(f.type)}' for f in spec.column_fields)
+        sep = ", " if columns else ""
+        conn.execute(f"CREATE TABLE IF NOT EXISTS {spec.table} (id INTEGER PRIMARY KEY AUTOINCREMENT{sep}{columns})")
+    # many2many links: `left` is the record of the relation_table's first model.field
+    conn.execute("CREATE TABLE IF NOT EXISTS _rel (rel TEXT NOT NULL, left_id INTEGER NOT NULL, "
+                 "right_id INTEGER NOT NULL, UNIQUE (rel, left_id, right_id))")
+    conn.execute("CREATE INDEX IF NOT EXISTS _rel_right ON _rel (rel, right_id)")
+    conn.execute("CREATE TABLE IF NOT EXISTS _meta (key TEXT PRIMARY KEY, value TEXT)")
+    conn.execute("CREATE TABLE IF NOT EXISTS _credentials (uid INTEGER NOT NULL, kind TEXT NOT NULL, "
+                 "secret TEXT NOT NULL)")
+
+
+class Database:
+    """One Odoo database: its name, where it lives and how to open a transaction on it."""
+
+    def __init__(self, name: str, path: Path | None) -> None:
+        self.name = name
+        self.path = path
+        self._lock = threading.RLock()
+        self._memory: sqlite3.Connection | None = None
+        if path is None:
+            self._memory = self._connect(":memory:")
+
+    @staticmethod
+    def _connect(target: str) -> sqlite3.Connection:
+        conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None,
+                               check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        return conn
+
+    def exists(self) -> bool:
+        return self._memory is not None or (self.path is not None and self.path.exists())
+
+    @contextmanager
+    def transaction(self, write: bool) -> Iterator[sqlite3.Connection]:
+        """Yield a connection inside BEGIN; commit on success, roll back on any exception."""
+        if self._memory is not None:
+            with self._lock:
+                yield from self._run(self._memory, write)
+            return
+        assert self.path is not None
+        conn = self._connect(str(self.path))
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            yield from self._run(conn, write)
+        finally:
+            conn.close()
+
+    @staticmethod
+    def _run(conn: sqlite3.Connection, write: bool) -> Iterator[sqlite3.Connection]:
+        conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def close(self) -> None:
+        if self._memory is not None:
+            self._memory.close()
+            self._memory = None
+
+    def drop(self) -> None:
+        self.close()
+        if self.path is not None:
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(self.path) + suffix).unlink(missing_ok=True)

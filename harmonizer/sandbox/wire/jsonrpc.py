@@ -1,0 +1,66 @@
+"""JSON-RPC endpoint ``/jsonrpc`` as Odoo 17 serves it.
+
+Rules: malformed JSON -> HTTP 400 ``Invalid JSON data`` (text/html). Otherwise always HTTP
+200: ``params`` goes through ``dict(...)`` and is then bound to the signature
+``jsonrpc(service, method, args)`` -- so a list or a missing/extra key fails with the very
+ValueError/TypeError Python raises for that (e.g. "RPC.jsonrpc() missing 1 required
+positional argument: 'args'"), reported as an error object. A None result answers
+``{"jsonrpc": "2.0", "id": N}`` without a ``result`` key. Key order: jsonrpc, id,
+result/error.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from harmonizer.sandbox.exceptions import ServerException
+from harmonizer.sandbox.wire import faults
+from harmonizer.sandbox.wire.protocol import (
+    HTML_CONTENT_TYPE,
+    JSON_CONTENT_TYPE,
+    DecodedCall,
+    HttpRequest,
+    HttpResponse,
+    plain_value,
+)
+
+
+class RPC:
+    """Stands for Odoo's RPC controller so Python itself words the binding errors."""
+
+    def jsonrpc(self, service: Any, method: Any, args: Any) -> tuple[Any, Any, Any]:
+        return service, method, args
+
+
+class JsonRpcEndpoint:
+    def decode(self, request: HttpRequest, route_args: Mapping[str, str]) -> DecodedCall | HttpResponse:
+        try:
+            payload = json.loads(request.body)
+        except ValueError:  # includes UnicodeDecodeError
+            return HttpResponse(400, HTML_CONTENT_TYPE, b"Invalid JSON data")
+        request_id = payload.get("id") if isinstance(payload, dict) else None
+        try:
+            params = dict(payload.get("params", {}))
+            service, method, args = RPC().jsonrpc(**params)
+        except Exception as exc:  # the binding errors are part of the protocol (see module doc)
+            return DecodedCall(request_id=request_id, error=faults.from_python(exc))
+        return DecodedCall(service=service, method=method, params=args, request_id=request_id)
+
+    def encode_result(self, call: DecodedCall, result: Any) -> HttpResponse:
+        answer: dict[str, Any] = {"jsonrpc": "2.0", "id": call.request_id}
+        if result is not None:
+            answer["result"] = plain_value(result)
+        try:
+            return _json(answer)
+        except (TypeError, ValueError) as exc:  # a value JSON cannot carry
+            return self.encode_error(call, faults.from_python(exc))
+
+    def encode_error(self, call: DecodedCall, error: ServerException) -> HttpResponse:
+        return _json({"jsonrpc": "2.0", "id": call.request_id, "error": faults.jsonrpc_error(error)})
+
+
+def _json(answer: dict[str, Any]) -> HttpResponse:
+    body = json.dumps(answer, ensure_ascii=False).encode("utf-8")
+    return HttpResponse(200, JSON_CONTENT_TYPE, body)
