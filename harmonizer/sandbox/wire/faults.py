@@ -27,7 +27,7 @@ from harmonizer.sandbox.exceptions import AccessDenied, PythonError, ServerExcep
 
 TRACEBACK_HEAD = "Traceback (most recent call last):\n"
 #: Stands for the server's stack frames (an Odoo traceback has ``  File "...", line N, in f``).
-FRAMES = '  File "<harmonizer sandbox>", line 1, in dispatch\n'
+FRAMES = '  File "/harmonizer-sandbox/dispatch.py", line 1, in dispatch\n'
 CAUSE_SEPARATOR = "\nThe above exception was the direct cause of the following exception:\n\n"
 CONTEXT_SEPARATOR = "\nDuring handling of the above exception, another exception occurred:\n\n"
 

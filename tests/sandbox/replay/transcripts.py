@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 REFERENCE_ROOT = Path(__file__).resolve().parents[3].parent / "shared" / "odoo-reference"
-FRAMES_PLACEHOLDER = "  [frames omitted]\n"
 
 
 @dataclass(frozen=True)
@@ -84,7 +83,8 @@ def decode_request(entry: Entry) -> Request | None:
     params = payload.get("params")
     if not isinstance(params, dict):
         return Request(None, None, params, payload.get("id"), payload)
-    return Request(params.get("service"), params.get("method"), params.get("args"), payload.get("id"), payload)
+    return Request(params.get("service"), params.get("method"), params.get("args"),
+                   payload.get("id"), payload)
 
 
 @dataclass
@@ -113,15 +113,15 @@ class Answer:
 
 
 def last_traceback_line(text: str) -> str:
-    """``Name: message`` of the last (outermost) exception in a traceback text."""
-    last = text.rsplit("Traceback (most recent call last):\n", 1)[1]
-    frames_end = last.find("\n", last.rfind("  File ") if "  File " in last else 0)
-    if FRAMES_PLACEHOLDER in last:
-        body = last.split(FRAMES_PLACEHOLDER, 1)[1]
-    else:
-        body = last[frames_end + 1:]
-        while body.startswith("    "):  # a source line under the last frame
-            body = body.split("\n", 1)[1]
+    """``Name: message`` of the last (outermost) exception in a traceback text.
+
+    Frame lines (``  File ...``, their source lines, or a ``  [frames omitted]`` placeholder)
+    are the indented lines right after the header; whatever follows is the exception line.
+    """
+    lines = text.rsplit("Traceback (most recent call last):\n", 1)[-1].split("\n")
+    while lines and lines[0].startswith("  "):
+        lines.pop(0)
+    body = "\n".join(lines)
     return body[:-1] if body.endswith("\n") else body
 
 
