@@ -137,7 +137,7 @@ class Levers:
             return self._calls, self._faults.pop(self._calls, None)
 
     @property
-    def active(self) -> bool:
-        """False when the levers cannot change any answer (lets the app skip work)."""
+    def pending(self) -> list[InjectedFault]:
+        """The faults not fired yet, by call number."""
         with self._lock:
-            return self.latency > 0 or bool(self._faults)
+            return [self._faults[number] for number in sorted(self._faults)]
