@@ -34,6 +34,9 @@ class FieldMap:
     vtype: ValueType
     #: Only sent on create (Odoo computes or owns it afterwards); never compared.
     create_only: bool = False
+    #: May hold a secret (a token in a URL, a parameter value): live values are redacted
+    #: wherever no template says otherwise (orphans, drift of undeclared values).
+    sensitive: bool = False
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,10 @@ class Kind:
     def create_extras(self, body: Mapping[str, Any], major: int) -> dict[str, Any]:
         """Odoo values sent on create besides the managed fields (e.g. usage, a company)."""
         return {}
+
+    def companions(self, client: Any, ids: list[int]) -> list[tuple[str, list[int]]]:
+        """Records Odoo leaves behind when these are unlinked, to unlink right after."""
+        return []
 
     def xmlid_name(self, name: str, company_id: int | None, warehouse_id: int | None) -> str:
         base = f"{self.key}__{name}"

@@ -66,6 +66,9 @@ class RecordRef(ValueType):
     def to_odoo(self, after: Any, before: Any, ids: dict[str, int]) -> Any:
         return after["id"] if after else False
 
+    def to_load(self, after: Any, ids: dict[str, int]) -> tuple[str, str] | None:
+        return "/.id", str(after["id"]) if after else ""
+
     def display(self, canonical: Any) -> str:
         return "(empty)" if canonical is None else str(canonical["label"])
 
@@ -85,6 +88,9 @@ class RecordRefs(RecordRef):
 
     def to_odoo(self, after: Any, before: Any, ids: dict[str, int]) -> Any:
         return [(6, 0, [r["id"] for r in after or []])]
+
+    def to_load(self, after: Any, ids: dict[str, int]) -> tuple[str, str] | None:
+        return None
 
     def display(self, canonical: Any) -> str:
         return "[" + ", ".join(str(r["label"]) for r in canonical or []) + "]"
@@ -145,6 +151,9 @@ class FieldRef(FieldRefs):
     def to_odoo(self, after: Any, before: Any, ids: dict[str, int]) -> Any:
         return after["id"] if after else False
 
+    def to_load(self, after: Any, ids: dict[str, int]) -> tuple[str, str] | None:
+        return "/.id", str(after["id"]) if after else ""
+
     def display(self, canonical: Any) -> str:
         return "(empty)" if canonical is None else str(canonical["label"])
 
@@ -163,6 +172,9 @@ class ResourceRefs(ValueType):
 
     def depends_on(self, value: Any) -> list[str]:
         return [address_of(self.kind, name) for name in _as_list(value)]
+
+    def to_load(self, after: Any, ids: dict[str, int]) -> tuple[str, str] | None:
+        return None
 
     def desired(self, value: Any, resolver: Resolver, body: Mapping[str, Any]) -> Any:
         out = []

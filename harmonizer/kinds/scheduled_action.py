@@ -46,13 +46,19 @@ class ScheduledAction(Kind):
             FieldMap("priority", "priority", Integer()),
             FieldMap("active", "active", Boolean()),
         ]
-        return maps + [FieldMap("user", "user_id", RecordRef("res.users", "login"))]
+        return [*maps, FieldMap("user", "user_id", RecordRef("res.users", "login"))]
 
     def effective_body(self, resource: Any) -> dict[str, Any]:
         body = super().effective_body(resource)
         if body.get("user") is None:
             body.pop("user", None)  # unset: Odoo's default user, not managed
         return body
+
+    def companions(self, client: Any, ids: list[int]) -> list[tuple[str, list[int]]]:
+        # Unlinking a cron leaves its delegated ir.actions.server behind (seen on Odoo 17).
+        rows = client.search_read(self.model, [("id", "in", ids)], ["ir_actions_server_id"],
+                                  context={"active_test": False})
+        return [("ir.actions.server", [r["ir_actions_server_id"][0] for r in rows if r["ir_actions_server_id"]])]
 
     def create_extras(self, body: Any, major: int) -> dict[str, Any]:
         extras: dict[str, Any] = {"state": "code"}

@@ -62,7 +62,7 @@ class ServerAction(Kind):
             FieldMap("type", "state", Selection()),
             FieldMap("code", "code", Text()),
             FieldMap("sequence", "sequence", Integer()),
-            FieldMap("webhook_url", "webhook_url", Text()),
+            FieldMap("webhook_url", "webhook_url", Text(), sensitive=True),
             FieldMap("webhook_fields", "webhook_field_ids", FieldRefs()),
             FieldMap("activity_type", "activity_type_id", RecordRef("mail.activity.type", "name")),
             FieldMap("activity_summary", "activity_summary", Text()),

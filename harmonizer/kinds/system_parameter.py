@@ -23,4 +23,4 @@ class SystemParameter(Kind):
     title = "System parameter"
 
     def field_maps(self, major: int) -> list[FieldMap]:
-        return [FieldMap("key", "key", Text()), FieldMap("value", "value", Text())]
+        return [FieldMap("key", "key", Text()), FieldMap("value", "value", Text(), sensitive=True)]

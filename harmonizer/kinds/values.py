@@ -64,6 +64,15 @@ class ValueType(ABC):
         """The write value for ``after``; ``ids`` maps addresses created during apply to ids."""
         return after
 
+    def to_load(self, after: Any, ids: dict[str, int]) -> tuple[str, str] | None:
+        """For Odoo's ``load`` (create with external ID in one transaction): (column suffix,
+        text). None: not loadable, written by a ``write`` right after the load instead."""
+        if after is None:
+            return "", ""
+        if isinstance(after, bool):
+            return "", "True" if after else "False"
+        return "", str(after)
+
     def lookups(self, value: Any, body: Mapping[str, Any]) -> list[Lookup]:
         return []
 

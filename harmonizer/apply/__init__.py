@@ -1,0 +1,1 @@
+"""Applying a plan: the executor over ordered steps, reporting progress as events."""

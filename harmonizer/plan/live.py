@@ -1,0 +1,171 @@
+"""Reading a site's live state from Odoo, in bulk: one read per model, never per record.
+
+Round trips for one site: the company and warehouse of its scope, the harmonizer external
+IDs, one read per referenced model (natural keys), and one ``search_read`` per resource
+kind. Everything lands in a ``LiveSnapshot`` the pure planner works from.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from harmonizer.errors import SiteError
+from harmonizer.kinds.base import Kind
+from harmonizer.kinds.registry import KINDS
+from harmonizer.model import DesiredState, Level, address_of
+from harmonizer.plan.resolve import Resolver
+
+MODULE = "__harmonizer__"
+NO_ARCHIVE_FILTER = {"active_test": False}
+
+
+class ReadClient(Protocol):
+    def search_read(self, model: str, domain: list[Any], fields: list[str],
+                    context: dict[str, Any] | None = None) -> list[dict[str, Any]]: ...
+
+
+@dataclass(frozen=True)
+class OwnedRecord:
+    """An ``ir.model.data`` row of module ``__harmonizer__`` that belongs to this site."""
+
+    xmlid_id: int
+    name: str
+    kind: str
+    resource: str
+    model: str
+    res_id: int
+
+    @property
+    def address(self) -> str:
+        return address_of(self.kind, self.resource)
+
+
+@dataclass
+class LiveSnapshot:
+    site: str
+    major: int
+    company_id: int | None
+    warehouse_id: int | None
+    resolver: Resolver
+    #: address -> external ID row (owned records of this site, by xmlid)
+    owned: dict[str, OwnedRecord] = field(default_factory=dict)
+    #: model -> id -> row as read
+    rows: dict[str, dict[int, dict[str, Any]]] = field(default_factory=dict)
+    #: kind key -> the bound record's row (bound kinds only)
+    bound: dict[str, dict[str, Any] | None] = field(default_factory=dict)
+
+    def row(self, model: str, record_id: int | None) -> dict[str, Any] | None:
+        if record_id is None:
+            return None
+        return self.rows.get(model, {}).get(record_id)
+
+
+def parse_xmlid(name: str) -> tuple[str, str, str | None] | None:
+    """``automation__x`` -> ("automation", "x", None); ``k__x__c3`` -> ("k", "x", "c3")."""
+    parts = name.split("__")
+    if len(parts) == 2:
+        return parts[0], parts[1], None
+    if len(parts) == 3:
+        return parts[0], parts[1], parts[2]
+    return None
+
+
+def _belongs(kind: Kind, scope: str | None, company_id: int | None, warehouse_id: int | None) -> bool:
+    if kind.level is Level.DATABASE:
+        return scope is None
+    if kind.level is Level.COMPANY:
+        return scope == f"c{company_id}"
+    return scope == f"w{warehouse_id}"
+
+
+class LiveReader:
+    """Reads what one site's plan needs. Holds the read client; ``snapshot`` does the reading."""
+
+    def __init__(self, client: ReadClient, site: str, major: int) -> None:
+        self.client = client
+        self.site = site
+        self.major = major
+
+    def snapshot(self, desired: DesiredState) -> LiveSnapshot:
+        company_id, warehouse_id = self._scope(desired)
+        snap = LiveSnapshot(self.site, self.major, company_id, warehouse_id, Resolver())
+        self._owned(snap)
+        kinds = {r.kind for r in desired} | {o.kind for o in snap.owned.values()}
+        self._lookups(snap, desired)
+        for key in sorted(kinds):
+            self._read_kind(snap, KINDS[key])
+        return snap
+
+    def _scope(self, desired: DesiredState) -> tuple[int | None, int | None]:
+        company_id = warehouse_id = None
+        if desired.scope.company:
+            rows = self.client.search_read("res.company", [("name", "=", desired.scope.company)], ["name"])
+            if len(rows) != 1:
+                found = "no" if not rows else f"{len(rows)}"
+                raise SiteError(self.site, f"{found} company named {desired.scope.company!r} in this Odoo "
+                                           "(scope.company)")
+            company_id = rows[0]["id"]
+        if desired.scope.warehouse:
+            domain: list[Any] = [("code", "=", desired.scope.warehouse)]
+            if company_id is not None:
+                domain.append(("company_id", "=", company_id))
+            rows = self.client.search_read("stock.warehouse", domain, ["code", "company_id"])
+            if len(rows) != 1:
+                raise SiteError(self.site, f"no warehouse with short name {desired.scope.warehouse!r} in "
+                                           f"company {desired.scope.company!r} (scope.warehouse)")
+            warehouse_id = rows[0]["id"]
+        return company_id, warehouse_id
+
+    def _owned(self, snap: LiveSnapshot) -> None:
+        rows = self.client.search_read("ir.model.data", [("module", "=", MODULE)], ["name", "model", "res_id"])
+        for row in rows:
+            parsed = parse_xmlid(row["name"])
+            if parsed is None or parsed[0] not in KINDS:
+                continue
+            kind = KINDS[parsed[0]]
+            if kind.model != row["model"] or not _belongs(kind, parsed[2], snap.company_id, snap.warehouse_id):
+                continue
+            owned = OwnedRecord(row["id"], row["name"], kind.key, parsed[1], row["model"], row["res_id"])
+            snap.owned[owned.address] = owned
+
+    def _lookups(self, snap: LiveSnapshot, desired: DesiredState) -> None:
+        wanted: dict[tuple[str, str], set[Any]] = defaultdict(set)
+        for resource in desired:
+            kind = KINDS[resource.kind]
+            for lookup in kind.lookups(kind.effective_body(resource), self.major):
+                wanted[(lookup.model, lookup.key)].add(lookup.value)
+        for (model, key), values in sorted(wanted.items()):
+            self._lookup(snap.resolver, model, key, values)
+
+    def _lookup(self, resolver: Resolver, model: str, key: str, values: Iterable[Any]) -> None:
+        values = sorted(values, key=str)
+        if model == "ir.model.fields" and key == "model.name":
+            pairs = [str(v).rpartition(".") for v in values]
+            domain = [("model", "in", sorted({p[0] for p in pairs})), ("name", "in", sorted({p[2] for p in pairs}))]
+            for row in self.client.search_read(model, domain, ["model", "name"]):
+                resolver.add(model, key, f"{row['model']}.{row['name']}", row["id"], row["name"])
+            return
+        for row in self.client.search_read(model, [(key, "in", values)], [key, "display_name"]):
+            resolver.add(model, key, row[key], row["id"], row.get("display_name") or str(row[key]))
+
+    def _read_kind(self, snap: LiveSnapshot, kind: Kind) -> None:
+        fields = kind.read_fields(self.major)
+        if kind.owned:
+            ids = sorted(o.res_id for o in snap.owned.values() if o.kind == kind.key)
+            rows = self.client.search_read(kind.model, [("id", "in", ids)], fields,
+                                           context=NO_ARCHIVE_FILTER) if ids else []
+            present = {row["id"] for row in rows}
+            for owned in snap.owned.values():
+                if owned.kind == kind.key and owned.res_id in present:
+                    snap.resolver.own(owned.address, kind.model, owned.res_id)
+        else:
+            rows = self.client.search_read(kind.model, kind.bound_domain(snap.company_id, snap.warehouse_id),
+                                           fields)
+            snap.bound[kind.key] = rows[0] if len(rows) == 1 else None
+        table = snap.rows.setdefault(kind.model, {})
+        for row in rows:
+            table[row["id"]] = row
+

@@ -1,0 +1,165 @@
+"""The planner: a pure function from desired state and a live snapshot to a ``SitePlan``.
+
+Rules it keeps:
+- Owned records are found only by their external ID; bound records only by the site's
+  scope. Nothing is ever matched by position or by name.
+- Only fields the template names are compared; on bound records only those are touched.
+- A resource no template declares any more is deleted only if harmonizer owns it.
+- Changes come out in apply order: creates and updates after what they depend on,
+  deletes last, dependants first.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from harmonizer.errors import SiteError
+from harmonizer.kinds.base import Kind
+from harmonizer.kinds.refs import UnresolvedReference
+from harmonizer.kinds.registry import KINDS
+from harmonizer.kinds.values import same
+from harmonizer.model import DesiredState, Resource
+from harmonizer.plan.live import MODULE, LiveSnapshot
+from harmonizer.plan.model import REDACTED, Action, Change, FieldChange, SitePlan
+from harmonizer.plan.order import CycleError, topological
+from harmonizer.plan.resolve import Resolver
+
+KIND_ORDER = list(KINDS)
+
+
+def _text(kind: Kind, key: str, value: Any, secret: bool, major: int) -> str:
+    if value is None:
+        return "(empty)"
+    if secret:
+        return REDACTED
+    for fmap in kind.field_maps(major):
+        if fmap.key == key:
+            return fmap.vtype.display(value)
+    return repr(value)
+
+
+class Planner:
+    def __init__(self, desired: DesiredState, live: LiveSnapshot) -> None:
+        self.desired = desired
+        self.live = live
+        self.major = live.major
+        self.resolver: Resolver = live.resolver
+
+    def plan(self, *, url: str, database: str, odoo_version: str) -> SitePlan:
+        changes = self._ordered([self._change(r) for r in self.desired]) + self._deletions()
+        return SitePlan(
+            site=self.desired.site, url=url, database=database, odoo_version=odoo_version,
+            template=self.desired.template, template_version=self.desired.template_version,
+            company_id=self.live.company_id, warehouse_id=self.live.warehouse_id,
+            changes=tuple(changes),
+        )
+
+    # -- desired resources ---------------------------------------------------------------
+
+    def _desired_values(self, kind: Kind, resource: Resource, body: dict[str, Any]) -> dict[str, Any]:
+        out = {}
+        for fmap in kind.field_maps(self.major):
+            if fmap.key not in body:
+                continue
+            try:
+                out[fmap.key] = fmap.vtype.desired(body[fmap.key], self.resolver, body)
+            except UnresolvedReference as exc:
+                where = resource.location_of(fmap.key)
+                raise SiteError(self.desired.site, f"{exc} ({where})", resource.address) from None
+        return out
+
+    def _change(self, resource: Resource) -> Change:
+        kind = KINDS[resource.kind]
+        body = kind.effective_body(resource)
+        wanted = self._desired_values(kind, resource, body)
+        record_id, row, reason = self._find(kind, resource)
+        deps: list[str] = []
+        for fmap in kind.field_maps(self.major):
+            if fmap.key in body:
+                deps.extend(fmap.vtype.depends_on(body[fmap.key]))
+        fields = []
+        for fmap in kind.field_maps(self.major):
+            if fmap.key not in wanted:
+                continue
+            secret = fmap.key in resource.secret_keys
+            after = wanted[fmap.key]
+            if row is None:
+                before = None
+            elif fmap.create_only:
+                continue
+            else:
+                before = fmap.vtype.live(row.get(fmap.field), self.resolver)
+                if same(before, after):
+                    continue
+            fields.append(FieldChange(
+                key=fmap.key, field=fmap.field, before=before, after=after,
+                before_text=_text(kind, fmap.key, before, secret, self.major),
+                after_text=_text(kind, fmap.key, after, secret, self.major), secret=secret,
+            ))
+        action = Action.CREATE if row is None else Action.UPDATE if fields else Action.NOOP
+        xmlid = None
+        if kind.owned:
+            xmlid = f"{MODULE}.{kind.xmlid_name(resource.name, self.live.company_id, self.live.warehouse_id)}"
+        return Change(
+            address=resource.address, kind=kind.key, model=kind.model, action=action,
+            record_id=record_id if row is not None else None, xmlid=xmlid, fields=tuple(fields),
+            depends_on=tuple(dict.fromkeys(deps)),
+            create_extras=kind.create_extras(body, self.major) if action is Action.CREATE else {},
+            source=str(resource.location), reason=reason,
+        )
+
+    def _find(self, kind: Kind, resource: Resource) -> tuple[int | None, dict[str, Any] | None, str | None]:
+        if not kind.owned:
+            row = self.live.bound.get(kind.key)
+            if row is None:
+                raise SiteError(self.desired.site, f"the {kind.model} record of this site's scope was not "
+                                                   "found (bound records are never created)", resource.address)
+            return row["id"], row, None
+        owned = self.live.owned.get(resource.address)
+        if owned is None:
+            return None, None, None
+        row = self.live.row(kind.model, owned.res_id)
+        if row is None:
+            return owned.res_id, None, "its record was deleted outside harmonizer: it will be created again"
+        return owned.res_id, row, None
+
+    def _ordered(self, changes: list[Change]) -> list[Change]:
+        by_address = {c.address: c for c in changes}
+        ranked = sorted(changes, key=lambda c: KIND_ORDER.index(c.kind))
+        try:
+            order = topological([c.address for c in ranked], {c.address: c.depends_on for c in changes})
+        except CycleError as exc:
+            raise SiteError(self.desired.site, str(exc)) from None
+        return [by_address[a] for a in order]
+
+    # -- orphans ----------------------------------------------------------------------------
+
+    def _deletions(self) -> list[Change]:
+        out = []
+        for address, owned in self.live.owned.items():
+            if address in self.desired.resources:
+                continue
+            kind = KINDS[owned.kind]
+            row = self.live.row(kind.model, owned.res_id)
+            if row is None:
+                continue  # already gone; the dangling external ID is harmless and left alone
+            fields = []
+            for fmap in kind.field_maps(self.major):
+                if fmap.create_only or fmap.field not in row:
+                    continue
+                before = fmap.vtype.live(row.get(fmap.field), self.resolver)
+                fields.append(FieldChange(fmap.key, fmap.field, before, None,
+                                          _text(kind, fmap.key, before, fmap.sensitive, self.major),
+                                          "(deleted)", secret=fmap.sensitive))
+            out.append(Change(
+                address=address, kind=kind.key, model=kind.model, action=Action.DELETE,
+                record_id=owned.res_id, xmlid=f"{MODULE}.{owned.name}", fields=tuple(fields),
+                reason="no template declares it any more",
+            ))
+        out.sort(key=lambda c: (-KIND_ORDER.index(c.kind), c.address))
+        return out
+
+
+def plan_site(desired: DesiredState, live: LiveSnapshot, *, url: str, database: str,
+              odoo_version: str) -> SitePlan:
+    return Planner(desired, live).plan(url=url, database=database, odoo_version=odoo_version)
