@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from harmonizer.errors import Location
 
 
-class Level(str, Enum):
+class Level(StrEnum):
     """Where a resource lives: shared by a whole database, or per company/warehouse."""
 
     DATABASE = "database"
