@@ -1,0 +1,194 @@
+"""Checks that need more than one file: site against template, references, shared databases.
+
+Rules:
+- A site's ``template`` must name a template folder; ``template_version``, if given, must
+  equal that template's version; its variable overrides must pass the template's declarations.
+- A site needs ``scope.company`` when its template has company- or warehouse-level
+  resources, and ``scope.warehouse`` when it has warehouse-level ones.
+- Every reference a kind reports (``Kind.references``) must name a resource the rendered
+  template declares; it is located at the referencing key (at the list item when it is one).
+- A resource on an Odoo model may only link resources on the same model (Odoo refuses,
+  e.g., an automation on sale.order running a server action of purchase.order).
+- Sites sharing one Odoo database (same URL and database) share every database-level
+  record: they must declare the same set of them and render each identically, and they
+  must manage different (company, warehouse) scopes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from harmonizer.config.render import RenderedResource
+from harmonizer.config.site import Site
+from harmonizer.config.template import RawResource, Template
+from harmonizer.config.variables import SecretSource, site_overrides
+from harmonizer.config.yamlio import line_of
+from harmonizer.errors import ConfigError, Location
+from harmonizer.kinds.registry import KINDS
+from harmonizer.model import Level, Resource
+
+#: Longest value shown when two sites render a shared record differently.
+MAX_SHOWN = 40
+
+
+@dataclass(frozen=True)
+class SiteOverrides:
+    """A site's checked variable values and secret sources."""
+
+    values: Mapping[str, Any]
+    secrets: Mapping[str, SecretSource]
+
+
+def check_site(site: Site, templates: Mapping[str, Template]) -> tuple[SiteOverrides | None, list[ConfigError]]:
+    """Check ``site`` against its template (existence, version pin, variables, scope)."""
+    template = templates.get(site.template)
+    if template is None:
+        known = ", ".join(sorted(templates)) or "none"
+        return None, [ConfigError(f"template {site.template!r} not found: no site_templates/{site.template}/"
+                                  f" (known templates: {known})", site.location("template"))]
+    errors: list[ConfigError] = []
+    if site.template_version is not None and site.template_version != template.version:
+        errors.append(ConfigError(f"template_version {site.template_version!r} does not match template "
+                                  f"{template.name} version {template.version!r}",
+                                  site.location("template_version")))
+    raw_vars = site.node.get("variables") or {}
+    values, secrets, found = site_overrides(template.variables, raw_vars, site.file, template.name)
+    errors.extend(found)
+    errors.extend(check_scope(site, template))
+    return SiteOverrides(values, secrets), errors
+
+
+def check_scope(site: Site, template: Template) -> list[ConfigError]:
+    levels = template.levels
+    where = site.location("scope") if "scope" in site.node else site.location("template")
+    errors = []
+    if site.scope.company is None and levels & {Level.COMPANY.value, Level.WAREHOUSE.value}:
+        errors.append(ConfigError(f"scope.company is required: template {template.name} manages "
+                                  "company-level resources", where))
+    if site.scope.warehouse is None and Level.WAREHOUSE.value in levels:
+        errors.append(ConfigError(f"scope.warehouse is required: template {template.name} manages "
+                                  "warehouse-level resources", where))
+    return errors
+
+
+def check_references(resources: Mapping[str, Resource], raws: Mapping[str, RawResource]) -> list[ConfigError]:
+    """Dangling references and links across Odoo models, within one rendered template."""
+    errors: list[ConfigError] = []
+    for address, resource in resources.items():
+        raw = raws[address]
+        for ref in KINDS[resource.kind].references(resource.body):
+            where = _reference_location(raw, ref.key, ref.target)
+            target = resources.get(ref.target)
+            if target is None:
+                if ref.target not in raws:  # a target that failed to render is reported on its own
+                    errors.append(ConfigError(f"{address}: {ref.key}: refers to {ref.target}, which the "
+                                              "template does not declare", where))
+                continue
+            mine, theirs = resource.body.get("model"), target.body.get("model")
+            if isinstance(mine, str) and isinstance(theirs, str) and mine != theirs:
+                errors.append(ConfigError(f"{address}: {ref.key}: {ref.target} is on model {theirs!r} but "
+                                          f"{address} is on {mine!r} (Odoo only links records of one model)",
+                                          where))
+    return errors
+
+
+def _reference_location(raw: RawResource, key: str, target: str) -> Location:
+    name = target.split(".", 1)[1]
+    value = raw.body.get(key)
+    if isinstance(value, list) and name in value:
+        return Location(raw.file, line_of(raw.body, (key, value.index(name))))
+    return Location(raw.file, line_of(raw.body, (key,)))
+
+
+@dataclass(frozen=True)
+class RenderedSite:
+    """One site's successful rendering, as the cross-site checks need it."""
+
+    site: Site
+    resources: Mapping[str, RenderedResource]
+
+
+def check_shared_databases(rendered: list[RenderedSite]) -> list[ConfigError]:
+    """Scopes and database-level resources of sites that share one Odoo database."""
+    groups: dict[tuple[str, str], list[RenderedSite]] = {}
+    for item in sorted(rendered, key=lambda r: r.site.name):
+        groups.setdefault(item.site.odoo.database_key, []).append(item)
+    errors: list[ConfigError] = []
+    for (url, database), members in groups.items():
+        where = f"database {database!r} at {url}"
+        for i, later in enumerate(members):
+            for earlier in members[:i]:
+                if earlier.site.scope == later.site.scope:
+                    errors.append(ConfigError(
+                        f"sites {earlier.site.name} and {later.site.name} share {where} with the same scope "
+                        f"({_scope_text(later.site)}): each site must manage its own company/warehouse",
+                        later.site.location("scope") if "scope" in later.site.node
+                        else later.site.location("template")))
+        first = members[0]
+        for other in members[1:]:
+            errors.extend(_compare_shared(first, other, where))
+    return errors
+
+
+def _compare_shared(first: RenderedSite, other: RenderedSite, where: str) -> list[ConfigError]:
+    a, b = _database_level(first), _database_level(other)
+    names = f"sites {first.site.name} and {other.site.name} share {where}"
+    errors = []
+    for address in a.keys() - b.keys():
+        errors.append(ConfigError(f"{names}, but only {first.site.name} declares {address}",
+                                  other.site.location("template")))
+    for address in b.keys() - a.keys():
+        errors.append(ConfigError(f"{names}, but only {other.site.name} declares {address}",
+                                  other.site.location("template")))
+    for address in [addr for addr in b if addr in a]:
+        differing = _differing_keys(a[address], b[address])
+        if differing:
+            shown = "; ".join(_difference(key, a[address].resource, b[address].resource) for key in differing)
+            errors.append(ConfigError(f"{names}, but render {address} differently: {shown}",
+                                      _difference_location(other, b[address].resource, differing)))
+    return errors
+
+
+def _database_level(item: RenderedSite) -> dict[str, RenderedResource]:
+    return {address: rendered for address, rendered in item.resources.items()
+            if KINDS[rendered.resource.kind].level is Level.DATABASE}
+
+
+def _differing_keys(a: RenderedResource, b: RenderedResource) -> list[str]:
+    # Keys rendered from an unknown secret (placeholder) cannot be compared offline.
+    unknown = a.placeholder_keys | b.placeholder_keys
+    keys = (a.resource.body.keys() | b.resource.body.keys()) - unknown
+    return sorted(k for k in keys if a.resource.body.get(k, _ABSENT) != b.resource.body.get(k, _ABSENT))
+
+
+_ABSENT = object()
+
+
+def _difference(key: str, a: Resource, b: Resource) -> str:
+    if key in a.secret_keys or key in b.secret_keys:
+        return f"{key} (from a secret)"
+    return f"{key} {_short(a.body.get(key, _ABSENT))} vs {_short(b.body.get(key, _ABSENT))}"
+
+
+def _short(value: Any) -> str:
+    if value is _ABSENT:
+        return "(not set)"
+    text = repr(value)
+    return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN - 3] + "..."
+
+
+def _difference_location(item: RenderedSite, resource: Resource, keys: list[str]) -> Location:
+    """The site's own line for a variable behind the difference, else the resource's key."""
+    site_vars = item.site.node.get("variables") or {}
+    for key in keys:
+        for name in resource.variables.get(key, ()):
+            if name in site_vars:
+                return item.site.location(f"variables.{name}")
+    return resource.location_of(keys[0]) if keys else resource.location
+
+
+def _scope_text(site: Site) -> str:
+    text = f"company {site.scope.company!r}" if site.scope.company else "no company"
+    return text + (f", warehouse {site.scope.warehouse!r}" if site.scope.warehouse else "")

@@ -1,0 +1,196 @@
+"""A configuration project: every template and site under one root, loaded, selected, rendered.
+
+Layout: ``<root>/site_templates/<name>/template.yaml`` (+ resource files) and
+``<root>/sites/<name>.yaml``. ``load_project`` reads and checks every file (no rendering);
+``Project.render`` turns one site into a ``DesiredState``; ``Project.validate`` renders every
+site offline and runs the cross-site checks.
+
+Secrets: ``render`` reads each secret variable from ``env`` (default: the process
+environment) through the environment variable the site names, else the template's ``env``.
+A missing one is an error if the variable is ``required``, else it renders as ``""``.
+``validate`` never fails on a missing secret: it renders a placeholder instead, and keys
+rendered from a placeholder are left out of cross-site comparisons.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harmonizer.config.checks import (
+    RenderedSite,
+    SiteOverrides,
+    check_references,
+    check_shared_databases,
+    check_site,
+)
+from harmonizer.config.render import RenderContext, RenderedResource, render_template
+from harmonizer.config.site import Site, load_site
+from harmonizer.config.template import Template, load_template
+from harmonizer.config.variables import SecretSource
+from harmonizer.config.yamlio import relative
+from harmonizer.errors import ConfigError, ConfigErrors, Location
+from harmonizer.model import DesiredState
+
+TEMPLATES_DIR = "site_templates"
+SITES_DIR = "sites"
+
+
+@dataclass
+class Project:
+    """Loaded templates and sites (both keyed by name, sorted)."""
+
+    root: Path
+    templates: dict[str, Template]
+    sites: dict[str, Site]
+    _overrides: dict[str, SiteOverrides] = field(default_factory=dict, repr=False)
+
+    def site(self, name: str) -> Site:
+        try:
+            return self.sites[name]
+        except KeyError:
+            raise ConfigError(f"unknown site {name!r} (known sites: {self._known()})") from None
+
+    def select(self, selectors: list[str]) -> list[Site]:
+        """Sites named by ``selectors``: names, comma lists, ``all``, ``tag=T``; in name order."""
+        chosen: set[str] = set()
+        for selector in selectors:
+            for token in (t.strip() for t in selector.split(",")):
+                if not token:
+                    continue
+                chosen.update(self._select_one(token))
+        if not chosen:
+            raise ConfigError(f"no site selected: give site names, 'all' or 'tag=T' (known sites: {self._known()})")
+        return [site for name, site in self.sites.items() if name in chosen]
+
+    def _select_one(self, token: str) -> set[str]:
+        if token == "all":
+            return set(self.sites)
+        if token.startswith("tag="):
+            tag = token[len("tag="):]
+            found = {name for name, site in self.sites.items() if tag in site.tags}
+            if not found:
+                tags = sorted({t for site in self.sites.values() for t in site.tags})
+                raise ConfigError(f"no site has tag {tag!r} (tags in use: {', '.join(tags) or 'none'})")
+            return found
+        return {self.site(token).name}
+
+    def render(self, site: str, env: Mapping[str, str] | None = None, *,
+               defaults_only: bool = False) -> DesiredState:
+        """The desired state of ``site``; raises ``ConfigErrors`` with every problem found."""
+        state, _, errors = self._render(self.site(site), os.environ if env is None else env,
+                                        defaults_only=defaults_only, placeholders=False)
+        if errors or state is None:
+            raise ConfigErrors(errors)
+        return state
+
+    def validate(self, env: Mapping[str, str] | None = None) -> list[ConfigError]:
+        """Every problem found offline: each site rendered (secrets may be placeholders), then cross-site."""
+        env = os.environ if env is None else env
+        errors: list[ConfigError] = []
+        rendered: list[RenderedSite] = []
+        for site in self.sites.values():
+            state, resources, found = self._render(site, env, defaults_only=False, placeholders=True)
+            errors.extend(found)
+            if state is not None:
+                rendered.append(RenderedSite(site, resources))
+        errors.extend(check_shared_databases(rendered))
+        return errors
+
+    def _render(self, site: Site, env: Mapping[str, str], *, defaults_only: bool, placeholders: bool
+                ) -> tuple[DesiredState | None, dict[str, RenderedResource], list[ConfigError]]:
+        template = self.templates[site.template]
+        overrides = self._overrides[site.name]
+        context, errors = _context(template, site, overrides, env, defaults_only=defaults_only,
+                                   placeholders=placeholders)
+        if errors:
+            return None, {}, errors
+        rendered, errors = render_template(template, context)
+        resources = {address: item.resource for address, item in rendered.items()}
+        raws = {raw.address: raw for raw in template.resources}
+        errors.extend(check_references(resources, raws))
+        if errors:
+            return None, rendered, errors
+        state = DesiredState(site=site.name, template=template.name, template_version=template.version,
+                             scope=site.scope, resources=resources)
+        return state, rendered, []
+
+    def _known(self) -> str:
+        return ", ".join(self.sites) or "none"
+
+
+def _context(template: Template, site: Site, overrides: SiteOverrides, env: Mapping[str, str], *,
+             defaults_only: bool, placeholders: bool) -> tuple[RenderContext, list[ConfigError]]:
+    values: dict[str, Any] = {}
+    secret_names: set[str] = set()
+    placeholder_names: set[str] = set()
+    errors: list[ConfigError] = []
+    for name, var in template.variables.items():
+        if not var.is_secret:
+            # defaults_only: the template's standard values (secrets still come from the site's source).
+            use_site = name in overrides.values and not defaults_only
+            values[name] = overrides.values[name] if use_site else var.default
+            continue
+        secret_names.add(name)
+        source = overrides.secrets.get(name) or SecretSource(name, var.env or "", var.required,
+                                                             template.location("variables", name, "env"))
+        value = env.get(source.env)
+        if value is None and placeholders:
+            value = f"<secret {name}>"
+            placeholder_names.add(name)
+        elif value is None and source.required:
+            errors.append(ConfigError(f"environment variable {source.env} is not set (secret variable {name} "
+                                      f"of site {site.name})", source.location))
+        values[name] = "" if value is None else value
+    context = RenderContext(
+        values=values,
+        site={"name": site.name, "tags": list(site.tags), "company": site.scope.company,
+              "warehouse": site.scope.warehouse},
+        template={"name": template.name, "version": template.version},
+        secret_names=frozenset(secret_names), placeholder_names=frozenset(placeholder_names))
+    return context, errors
+
+
+def load_project(root: Path) -> Project:
+    """Read and check every template and site under ``root``; raises ``ConfigErrors``."""
+    root = Path(root)
+    templates_dir, sites_dir = root / TEMPLATES_DIR, root / SITES_DIR
+    if not templates_dir.is_dir() and not sites_dir.is_dir():
+        raise ConfigErrors([ConfigError(f"not a harmonizer project: no {TEMPLATES_DIR}/ nor {SITES_DIR}/ folder",
+                                        Location(str(root)))])
+    errors: list[ConfigError] = []
+    templates: dict[str, Template] = {}
+    for folder in _children(templates_dir):
+        if folder.is_dir():
+            template, found = load_template(folder, root)
+            errors.extend(found)
+            if template is not None:
+                templates[template.name] = template
+    sites: dict[str, Site] = {}
+    for path in _children(sites_dir):
+        if path.suffix == ".yml":
+            errors.append(ConfigError("site files end in .yaml: rename this file", Location(relative(path, root))))
+        if path.suffix != ".yaml" or not path.is_file():
+            continue
+        site, found = load_site(path, root)
+        errors.extend(found)
+        if site is not None:
+            sites[site.name] = site
+    project = Project(root=root, templates=templates, sites=sites)
+    for site in sites.values():
+        overrides, found = check_site(site, templates)
+        errors.extend(found)
+        if overrides is not None:
+            project._overrides[site.name] = overrides
+    if errors:
+        raise ConfigErrors(errors)
+    return project
+
+
+def _children(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted((p for p in folder.iterdir() if not p.name.startswith(".")), key=lambda p: p.name)

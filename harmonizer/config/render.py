@@ -1,0 +1,197 @@
+"""Jinja2 rendering of template bodies for one site, and their validation into ``Resource`` objects.
+
+Rules:
+- Only string scalars are rendered; mapping keys never are. Undefined names are errors
+  (``StrictUndefined``), located at the scalar's line. The environment is sandboxed.
+- A scalar that is exactly one ``{{ expression }}`` keeps the native type of its result
+  (a float stays a float, a list stays a list); any other string renders to a string.
+- The context is every template variable by name, ``site`` (name, tags, company, warehouse)
+  and ``template`` (name, version).
+- ``Resource.variables[key]`` lists (sorted) the template variables a top-level body key used;
+  a key that used a secret variable is in ``Resource.secret_keys`` and its string values are
+  ``SecretText``, whose ``repr`` is redacted (the real value stays usable in memory).
+- Rendered bodies are validated with the kind's ``body_model``; the body kept is
+  ``model_dump(mode="json", exclude_unset=True)``: only what the template wrote.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateError, Undefined, meta, nodes
+from jinja2.sandbox import SandboxedEnvironment
+
+from harmonizer.config.template import RawResource, Template
+from harmonizer.config.validation import dotted, validate_model
+from harmonizer.config.yamlio import PathKey, line_of, scalar, value_line
+from harmonizer.errors import ConfigError, Location
+from harmonizer.kinds.registry import KINDS
+from harmonizer.model import Resource
+
+_JINJA_MARKERS = ("{{", "{%", "{#")
+_SINGLE_EXPRESSION = re.compile(r"^\{\{-?(.*?)-?\}\}$", re.DOTALL)
+
+
+class SecretText(str):
+    """A string rendered from a secret: equal to its value, but ``repr`` never shows it."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "'***'"
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    """What Jinja sees for one site: variable values plus ``site`` and ``template``."""
+
+    values: Mapping[str, Any]
+    site: Mapping[str, Any]
+    template: Mapping[str, Any]
+    secret_names: frozenset[str] = frozenset()
+    #: Secrets rendered from a placeholder (offline validation): their keys are not comparable.
+    placeholder_names: frozenset[str] = frozenset()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.values, "site": dict(self.site), "template": dict(self.template)}
+
+
+@dataclass
+class RenderedResource:
+    """A rendered resource plus the keys whose value came from a placeholder secret."""
+
+    resource: Resource
+    placeholder_keys: frozenset[str] = field(default_factory=frozenset)
+
+
+class BodyRenderer:
+    """Renders string scalars of bodies with one context; collects the names each one used."""
+
+    def __init__(self, context: RenderContext) -> None:
+        self.context = context
+        self.env = SandboxedEnvironment(undefined=StrictUndefined, keep_trailing_newline=True,
+                                        autoescape=False)
+        self.names = context.as_dict()
+
+    def render_resource(self, raw: RawResource) -> tuple[RenderedResource | None, list[ConfigError]]:
+        kind = KINDS[raw.kind]
+        errors: list[ConfigError] = []
+        rendered: dict[str, Any] = {}
+        used: dict[str, set[str]] = {}
+        for key in raw.body:
+            names: set[str] = set()
+            rendered[key] = self._render_node(raw.body[key], raw.body, key, raw, names, errors)
+            used[key] = names & set(self.context.values)
+        if errors:
+            return None, errors
+        secret_keys = frozenset(k for k, names in used.items() if names & self.context.secret_names)
+        model, errors = validate_model(kind.body_model, raw.body, raw.file, label=raw.address, data=rendered,
+                                       redact=secret_keys)
+        if model is None:
+            return None, errors
+        body = model.model_dump(mode="json", exclude_unset=True)
+        for key in secret_keys & set(body):
+            body[key] = _redacted(body[key])
+        resource = Resource(
+            kind=raw.kind, name=raw.name, body=body, location=raw.location,
+            locations={key: Location(raw.file, line_of(raw.body, (key,))) for key in raw.body},
+            secret_keys=secret_keys & set(body),
+            variables={key: tuple(sorted(names)) for key, names in used.items() if names})
+        placeholders = frozenset(k for k, names in used.items() if names & self.context.placeholder_names)
+        return RenderedResource(resource, placeholders), []
+
+    def _render_node(self, node: Any, parent: Any, key: PathKey, raw: RawResource, names: set[str],
+                     errors: list[ConfigError]) -> Any:
+        if isinstance(node, dict):
+            return {k: self._render_node(v, node, k, raw, names, errors) for k, v in node.items()}
+        if isinstance(node, list):
+            return [self._render_node(v, node, i, raw, names, errors) for i, v in enumerate(node)]
+        if not isinstance(node, str):
+            return scalar(node)
+        try:
+            return self.render_string(str(node), names)
+        except TemplateError as exc:
+            where = Location(raw.file, value_line(parent, key))
+            path = _path_to(raw.body, parent, key)
+            errors.append(ConfigError(f"{raw.address}: {path}: {_jinja_message(exc)}", where))
+        except (ArithmeticError, TypeError, ValueError, LookupError) as exc:
+            where = Location(raw.file, value_line(parent, key))
+            path = _path_to(raw.body, parent, key)
+            errors.append(ConfigError(f"{raw.address}: {path}: cannot render: {exc}", where))
+        return None
+
+    def render_string(self, text: str, names: set[str]) -> Any:
+        """Render one scalar; adds the undeclared names it reads to ``names``."""
+        if not any(marker in text for marker in _JINJA_MARKERS):
+            return text
+        tree = self.env.parse(text)
+        names.update(meta.find_undeclared_variables(tree))
+        single = _SINGLE_EXPRESSION.match(text)
+        if single is not None and _is_single_output(tree):
+            result = self.env.compile_expression(single.group(1).strip(), undefined_to_none=False)(**self.names)
+            if isinstance(result, Undefined):
+                str(result)  # StrictUndefined raises UndefinedError naming the missing name
+            return result
+        return self.env.from_string(tree).render(**self.names)
+
+
+def render_template(template: Template, context: RenderContext
+                    ) -> tuple[dict[str, RenderedResource], list[ConfigError]]:
+    """Every resource of ``template`` rendered with ``context``, keyed by address, in declaration order."""
+    renderer = BodyRenderer(context)
+    out: dict[str, RenderedResource] = {}
+    errors: list[ConfigError] = []
+    for raw in template.resources:
+        rendered, found = renderer.render_resource(raw)
+        errors.extend(found)
+        if rendered is not None:
+            out[raw.address] = rendered
+    return out, errors
+
+
+def _is_single_output(tree: nodes.Template) -> bool:
+    """True when the parsed scalar is one ``{{ expression }}`` and nothing else."""
+    if len(tree.body) != 1 or not isinstance(tree.body[0], nodes.Output):
+        return False
+    parts = tree.body[0].nodes
+    return len(parts) == 1 and not isinstance(parts[0], nodes.TemplateData)
+
+
+def _redacted(value: Any) -> Any:
+    if isinstance(value, str):
+        return SecretText(value)
+    if isinstance(value, list):
+        return [_redacted(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _redacted(v) for k, v in value.items()}
+    return value
+
+
+def _path_to(body: Any, parent: Any, key: PathKey) -> str:
+    """The dotted path of ``parent[key]`` inside ``body`` (found by identity)."""
+    found = _find(body, parent, ())
+    return dotted((*found, key)) if found is not None else str(key)
+
+
+def _find(node: Any, target: Any, path: tuple[PathKey, ...]) -> tuple[PathKey, ...] | None:
+    if node is target:
+        return path
+    items: Any = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for k, v in items:
+        if isinstance(v, dict | list):
+            found = _find(v, target, (*path, k))
+            if found is not None:
+                return found
+    return None
+
+
+def _jinja_message(exc: TemplateError) -> str:
+    text = " ".join(str(exc.message or exc).split())
+    if type(exc).__name__ == "UndefinedError":
+        return f"undefined: {text}"
+    if type(exc).__name__ == "TemplateSyntaxError":
+        return f"template syntax error: {text}"
+    return text

@@ -1,0 +1,161 @@
+"""Site templates: ``site_templates/<name>/template.yaml`` plus its resource files, unrendered.
+
+Rules:
+- ``template.yaml`` holds ``name`` (equal to the folder name), ``version`` (a string),
+  ``description`` and ``variables``; unknown keys are refused.
+- Every other ``*.yaml`` file in the folder, in file-name order, is a resource file: its
+  top-level keys are kind keys of ``harmonizer.kinds.registry.KINDS``, each mapping resource
+  names (``^[a-z][a-z0-9]*(_[a-z0-9]+)*$``, unique per kind across the template) to a body.
+- Bodies are kept as round-trip nodes: rendering happens per site (``render``), because
+  Jinja expressions may use the site's name, tags and scope.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+from ruamel.yaml.comments import CommentedMap
+
+from harmonizer.config.validation import validate_model
+from harmonizer.config.variables import Variable, parse_variables
+from harmonizer.config.yamlio import line_of, load_mapping, relative, type_name
+from harmonizer.errors import ConfigError, Location
+from harmonizer.kinds.registry import KINDS
+from harmonizer.model import address_of
+
+TEMPLATE_FILE = "template.yaml"
+RESOURCE_NAME = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
+
+
+class TemplateSpec(BaseModel):
+    """The header file ``template.yaml`` as written."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    name: str
+    version: str
+    description: str | None = None
+    variables: dict[str, Any] = {}
+
+
+@dataclass(frozen=True)
+class RawResource:
+    """One resource as declared in a template file: its body is a round-trip YAML node."""
+
+    kind: str
+    name: str
+    body: CommentedMap
+    file: str
+    location: Location
+
+    @property
+    def address(self) -> str:
+        return address_of(self.kind, self.name)
+
+
+@dataclass(frozen=True)
+class Template:
+    """A loaded, checked template (not yet rendered for any site)."""
+
+    name: str
+    version: str
+    description: str | None
+    path: Path
+    file: str
+    variables: dict[str, Variable]
+    resources: tuple[RawResource, ...]
+    #: Resource files (relative to the project root), in the order they were read.
+    resource_files: tuple[str, ...] = ()
+    _node: CommentedMap = field(default_factory=CommentedMap, repr=False, compare=False)
+
+    def location(self, *path: str) -> Location:
+        """Where ``path`` (e.g. ``"version"``, ``"variables", "x"``) is written in template.yaml."""
+        return Location(self.file, line_of(self._node, path))
+
+    @property
+    def levels(self) -> set[str]:
+        """The levels (``database``/``company``/``warehouse``) of the kinds this template uses."""
+        return {KINDS[r.kind].level.value for r in self.resources}
+
+
+def load_template(folder: Path, root: Path) -> tuple[Template | None, list[ConfigError]]:
+    """Read and check one template folder; ``None`` when its header is unusable."""
+    header = folder / TEMPLATE_FILE
+    file = relative(header, root)
+    if not header.is_file():
+        return None, [ConfigError(f"template folder has no {TEMPLATE_FILE}", Location(relative(folder, root)))]
+    try:
+        node = load_mapping(header, file)
+    except ConfigError as exc:
+        return None, [exc]
+    spec, errors = validate_model(TemplateSpec, node, file)
+    if spec is None:
+        return None, errors
+    if spec.name != folder.name:
+        errors.append(ConfigError(f"name {spec.name!r} must equal the template folder name {folder.name!r}",
+                                  Location(file, line_of(node, ("name",)))))
+    variables, found = parse_variables(node.get("variables") or CommentedMap(), file)
+    errors.extend(found)
+    resources, files, found = _load_resources(folder, root)
+    errors.extend(found)
+    template = Template(name=folder.name, version=spec.version, description=spec.description, path=folder,
+                        file=file, variables=variables, resources=tuple(resources),
+                        resource_files=tuple(files), _node=node)
+    return template, errors
+
+
+def _load_resources(folder: Path, root: Path) -> tuple[list[RawResource], list[str], list[ConfigError]]:
+    resources: list[RawResource] = []
+    seen: dict[str, Location] = {}
+    files: list[str] = []
+    errors: list[ConfigError] = []
+    for path in sorted(folder.iterdir(), key=lambda p: p.name):
+        if path.suffix == ".yml":
+            errors.append(ConfigError("resource files end in .yaml: rename this file",
+                                      Location(relative(path, root))))
+        if path.name == TEMPLATE_FILE or path.suffix != ".yaml" or not path.is_file():
+            continue
+        file = relative(path, root)
+        files.append(file)
+        try:
+            doc = load_mapping(path, file, allow_empty=True)
+        except ConfigError as exc:
+            errors.append(exc)
+            continue
+        for resource in _file_resources(doc, file, errors):
+            earlier = seen.get(resource.address)
+            if earlier is not None:
+                errors.append(ConfigError(f"{resource.address} is declared twice (first at {earlier})",
+                                          resource.location))
+                continue
+            seen[resource.address] = resource.location
+            resources.append(resource)
+    return resources, files, errors
+
+
+def _file_resources(doc: CommentedMap, file: str, errors: list[ConfigError]) -> list[RawResource]:
+    out: list[RawResource] = []
+    for kind, names in doc.items():
+        where = Location(file, line_of(doc, (kind,)))
+        if kind not in KINDS:
+            known = ", ".join(sorted(KINDS))
+            errors.append(ConfigError(f"unknown resource kind {kind!r} (known kinds: {known})", where))
+            continue
+        if not isinstance(names, CommentedMap):
+            errors.append(ConfigError(f"{kind}: expected a mapping of resource names to bodies, "
+                                      f"found {type_name(names)}", where))
+            continue
+        for name, body in names.items():
+            at = Location(file, line_of(names, (name,)))
+            if not isinstance(name, str) or not RESOURCE_NAME.match(name):
+                errors.append(ConfigError(
+                    f"{kind}: resource name {name!r} must match ^[a-z][a-z0-9]*(_[a-z0-9]+)*$", at))
+            elif not isinstance(body, CommentedMap):
+                errors.append(ConfigError(f"{kind}.{name}: expected a mapping body, found {type_name(body)}", at))
+            else:
+                out.append(RawResource(kind, name, body, file, at))
+    return out
