@@ -1,0 +1,145 @@
+"""The Python API of harmonizer: a façade over config, the Odoo client, plan and apply.
+
+Everything the CLI does goes through ``Harmonizer``; it returns plain data (``Plan``,
+``ApplyResult``, ``DesiredState``) and raises ``HarmonizerError``. It never prints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from harmonizer import __version__
+from harmonizer.apply.executor import ApplyResult, Executor, Progress
+from harmonizer.config import load_project
+from harmonizer.errors import ConfigError, HarmonizerError, SiteError
+from harmonizer.model import DesiredState
+from harmonizer.odoo.session import OdooSession, connect
+from harmonizer.plan.live import LiveReader
+from harmonizer.plan.model import Plan, SiteFailure, SitePlan
+from harmonizer.plan.planner import plan_site
+
+PROJECT_ENV = "HARMONIZER_PROJECT"
+STATE_DIR = ".harmonizer"
+
+SiteEvent = Callable[[str, str], None]
+
+
+def find_root(explicit: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None) -> Path:
+    """The project directory: ``--project``, else ``$HARMONIZER_PROJECT``, else the current directory."""
+    env = os.environ if env is None else env
+    root = Path(explicit or env.get(PROJECT_ENV) or ".").resolve()
+    if not (root / "sites").is_dir() and not (root / "site_templates").is_dir():
+        raise ConfigError(f"{root} is not a harmonizer project (no sites/ or site_templates/ folder); "
+                          f"use --project DIR or set {PROJECT_ENV}")
+    return root
+
+
+@dataclass(frozen=True)
+class SiteApply:
+    site: str
+    result: ApplyResult | None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.result is not None and self.result.ok
+
+
+class Harmonizer:
+    """One project: its templates and sites, and the Odoo databases they point at."""
+
+    def __init__(self, root: Path, env: Mapping[str, str] | None = None) -> None:
+        self.root = root
+        self.env = dict(os.environ if env is None else env)
+        self._project = None
+
+    @property
+    def project(self):  # type: ignore[no-untyped-def]
+        if self._project is None:
+            self._project = load_project(self.root)
+        return self._project
+
+    @property
+    def sandbox_home(self) -> Path:
+        return self.root / STATE_DIR / "sandbox"
+
+    # -- offline --------------------------------------------------------------------------
+
+    def validate(self) -> list[ConfigError]:
+        return list(self.project.validate())
+
+    def select(self, selectors: list[str]) -> list[str]:
+        return [site.name for site in self.project.select(selectors or ["all"])]
+
+    def render(self, site: str) -> DesiredState:
+        return self.project.render(site, self.env)
+
+    # -- online ---------------------------------------------------------------------------
+
+    @contextmanager
+    def session(self, site_name: str) -> Iterator[OdooSession]:
+        site = self.project.sites[site_name]
+        home = None
+        if site.odoo.is_sandbox:
+            from harmonizer.sandboxes import ensure_sandbox, sandbox_home
+
+            ensure_sandbox(self, site)
+            home = sandbox_home(self, site.odoo.odoo_version or "17.0")
+        settings = site.connection_settings(self.env, sandbox_home=home)
+        session = connect(settings)
+        try:
+            yield session
+        finally:
+            session.close()
+
+    def plan_one(self, site_name: str, on_event: SiteEvent | None = None) -> SitePlan:
+        event = on_event or (lambda _site, _what: None)
+        desired = self.render(site_name)
+        site = self.project.sites[site_name]
+        with self.session(site_name) as session:
+            event(site_name, "reading")
+            live = LiveReader(session.reader(), site_name, session.version.major).snapshot(desired)
+            event(site_name, "planning")
+            return plan_site(desired, live, url=site.odoo.url, database=site.odoo.database,
+                             odoo_version=session.version.full)
+
+    def plan(self, selectors: list[str], on_event: SiteEvent | None = None) -> Plan:
+        sites, failures = [], []
+        for name in self.select(selectors):
+            try:
+                sites.append(self.plan_one(name, on_event))
+            except HarmonizerError as exc:
+                failures.append(SiteFailure(name, _one_line(exc, name)))
+        return Plan(tuple(sites), tuple(failures), _now(), __version__)
+
+    def apply(self, plan: Plan, progress: Progress | None = None) -> list[SiteApply]:
+        """Apply each site's plan; a site that fails does not stop the others (rollouts do)."""
+        out = []
+        for site_plan in plan.sites:
+            try:
+                out.append(SiteApply(site_plan.site, self.apply_site(site_plan, progress)))
+            except HarmonizerError as exc:
+                out.append(SiteApply(site_plan.site, getattr(exc, "result", None), _one_line(exc, site_plan.site)))
+        return out
+
+    def apply_site(self, site_plan: SitePlan, progress: Progress | None = None) -> ApplyResult:
+        if not site_plan.has_changes:
+            return ApplyResult(site_plan.site)
+        with self.session(site_plan.site) as session:
+            return Executor(site_plan, session.writer(), session.version.major, progress).run()
+
+
+def _one_line(exc: HarmonizerError, site: str) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
+    if isinstance(exc, SiteError) or text.startswith(f"site {site}"):
+        return text
+    return f"site {site}: {text}"
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
