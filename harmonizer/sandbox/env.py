@@ -1,0 +1,124 @@
+"""The environment of one call: store (one transaction), version profile, user and context.
+
+``env[model]`` gives the ORM model object. ``sudo()`` bypasses access rights and record
+rules, for the stand-in's own work inside hooks (as Odoo's business code does).
+Companies follow Odoo: ``allowed_company_ids`` from the context, else all companies of the
+user; the current company is the first allowed one (else the user's main company).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from harmonizer.sandbox.exceptions import AccessError, UserError
+from harmonizer.sandbox.schema import ModelSpec
+from harmonizer.sandbox.store import Store
+
+if TYPE_CHECKING:
+    from harmonizer.sandbox.hooks.base import ModelHooks
+    from harmonizer.sandbox.orm.model import Model
+    from harmonizer.sandbox.profile import VersionProfile
+
+SUPERUSER_ID = 1
+
+
+def now_string() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+class Env:
+    def __init__(self, store: Store, profile: VersionProfile, uid: int, context: dict[str, Any] | None = None,
+                 *, su: bool = False, dbname: str = "") -> None:
+        self.store = store
+        self.profile = profile
+        self.uid = uid
+        self.context: dict[str, Any] = dict(context or {})
+        self.su = su or uid == SUPERUSER_ID
+        self.dbname = dbname
+        self.now = now_string()
+        self._names: dict[tuple[str, int], str] = {}
+
+    # -- derived environments --------------------------------------------------------------
+    def sudo(self) -> Env:
+        env = Env(self.store, self.profile, self.uid, self.context, su=True, dbname=self.dbname)
+        env._names = self._names
+        return env
+
+    def with_context(self, **values: Any) -> Env:
+        env = Env(self.store, self.profile, self.uid, {**self.context, **values}, su=self.su,
+                  dbname=self.dbname)
+        env._names = self._names
+        return env
+
+    # -- models ----------------------------------------------------------------------------
+    def __getitem__(self, model: str) -> Model:
+        from harmonizer.sandbox.orm.model import Model
+
+        spec = self.profile.schema.get(model)
+        if spec is None:
+            raise UserError(f"Object {model} doesn't exist")
+        return Model(self, spec, self.profile.hooks.get(model))
+
+    def __contains__(self, model: str) -> bool:
+        return self.profile.schema.get(model) is not None
+
+    def spec(self, model: str) -> ModelSpec:
+        spec = self.profile.schema.get(model)
+        if spec is None:
+            raise UserError(f"Object {model} doesn't exist")
+        return spec
+
+    def hooks(self, model: str) -> ModelHooks:
+        return self.profile.hooks.get(model)
+
+    # -- user and companies ----------------------------------------------------------------
+    def user_row(self, uid: int | None = None) -> dict[str, Any] | None:
+        spec = self.spec("res.users")
+        return self.store.rows(spec, [uid or self.uid]).get(uid or self.uid)
+
+    def user_company_ids(self) -> list[int]:
+        spec = self.spec("res.users")
+        field = spec.fields.get("company_ids")
+        ids = self.store.links(spec, field, [self.uid])[self.uid] if field else []
+        row = self.user_row()
+        main = row.get("company_id") if row else None
+        if main and main not in ids:
+            ids.insert(0, main)
+        return ids
+
+    @property
+    def company_ids(self) -> list[int]:
+        allowed = self.context.get("allowed_company_ids")
+        user_ids = self.user_company_ids()
+        if allowed:
+            if not self.su and any(cid not in user_ids for cid in allowed):
+                raise AccessError("Access to unauthorized or invalid companies.")
+            return list(allowed)
+        return user_ids
+
+    @property
+    def company_id(self) -> int | None:
+        allowed = self.context.get("allowed_company_ids")
+        if allowed:
+            return int(allowed[0])
+        row = self.user_row()
+        return row.get("company_id") if row else None
+
+    @property
+    def lang(self) -> str:
+        return str(self.context.get("lang") or "en_US")
+
+    # -- display names (cached for the call; dropped on every write) -------------------------
+    def display_names(self, model: str, ids: list[int]) -> dict[int, str]:
+        missing = [i for i in ids if (model, i) not in self._names]
+        if missing:
+            spec = self.spec(model)
+            hooks = self.hooks(model)
+            rows = self.store.rows(spec, missing)
+            for rec_id, row in rows.items():
+                self._names[(model, rec_id)] = hooks.display_name(self, row)
+        return {i: self._names[(model, i)] for i in ids if (model, i) in self._names}
+
+    def invalidate(self) -> None:
+        self._names.clear()

@@ -1,0 +1,125 @@
+"""Inventory: locations, picking types, routes, rules and warehouses.
+
+- stock.location's display name is its ``complete_name`` ("WH/Stock"): parent path + name,
+  except for view locations, which show their own name.
+- Archiving a route with ``action_archive``/``action_unarchive`` (its ``toggle_active``)
+  cascades to its rules; ``write({'active': ...})`` does not.
+- Creating a warehouse creates, as Odoo does, its view location (named after the code, so a
+  missing code fails on stock.location.name), sub-locations, operation types, routes and
+  rules (see ``warehouse.py``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from harmonizer.sandbox.hooks.base import Method, ModelHooks, Row, Vals
+from harmonizer.sandbox.hooks.warehouse import Warehouse
+
+if TYPE_CHECKING:
+    from harmonizer.sandbox.env import Env
+    from harmonizer.sandbox.orm.model import Model
+
+
+class Location(ModelHooks):
+    model = "stock.location"
+    order = "complete_name, id"
+    parent_name = "location_id"
+    company_default = True
+
+    def defaults(self, env: Env) -> dict[str, Any]:
+        return {"usage": "internal"}
+
+    def display_name(self, env: Env, row: Row) -> str:
+        return row.get("complete_name") or row.get("name") or ""
+
+    def after_create(self, env: Env, rec_id: int, vals: Vals) -> None:
+        refresh_complete_names(env, [rec_id])
+
+    def after_write(self, env: Env, ids: list[int], vals: Vals) -> None:
+        if {"name", "location_id", "usage"} & set(vals):
+            model = env["stock.location"].sudo()
+            refresh_complete_names(env, sorted(model._descendants(ids)))
+
+
+def refresh_complete_names(env: Env, ids: list[int]) -> None:
+    spec = env.spec("stock.location")
+    pending = list(ids)
+    while pending:  # parents first: ids of children are larger in practice, recompute until stable
+        rec_id = pending.pop(0)
+        row = env.store.rows(spec, [rec_id]).get(rec_id)
+        if row is None:
+            continue
+        parent = env.store.rows(spec, [row["location_id"]]).get(row["location_id"]) if row.get("location_id") else None
+        name = row.get("name") or ""
+        complete = f"{parent.get('complete_name')}/{name}" if parent and row.get("usage") != "view" else name
+        env.store.update(spec, [rec_id], {"complete_name": complete})
+    env.invalidate()
+
+
+class PickingType(ModelHooks):
+    model = "stock.picking.type"
+    order = "sequence, id"
+    company_default = True
+
+    def defaults(self, env: Env) -> dict[str, Any]:
+        return {"create_backorder": "ask", "reservation_method": "at_confirm", "sequence": 1}
+
+    def display_name(self, env: Env, row: Row) -> str:
+        warehouse = row.get("warehouse_id")
+        if warehouse:
+            wh_name = env.display_names("stock.warehouse", [warehouse]).get(warehouse, "")
+            return f"{wh_name}: {row.get('name') or ''}"
+        return row.get("name") or ""
+
+
+class Route(ModelHooks):
+    model = "stock.route"
+    order = "sequence, id"
+    company_default = True
+
+    def defaults(self, env: Env) -> dict[str, Any]:
+        return {"sequence": 0, "product_selectable": True}
+
+    def methods(self) -> dict[str, Method]:
+        return {"toggle_active": route_toggle_active}
+
+
+def route_toggle_active(model: Model, ids: Any) -> None:
+    """stock.route's toggle_active: flips the routes and puts their rules in the same state."""
+    model.check("write")
+    ids = [ids] if isinstance(ids, int) else list(ids)
+    rules = model.env["stock.rule"].with_env(active_test=False)
+    for rec_id, row in model.env.store.rows(model.spec, ids).items():
+        active = not row.get("active")
+        model._write([rec_id], {"active": active})
+        rule_ids = rules._search([("route_id", "=", rec_id), ("active", "=", not active)])
+        if rule_ids:
+            rules._write(rule_ids, {"active": active})
+
+
+class Rule(ModelHooks):
+    model = "stock.rule"
+    order = "sequence, id"
+    company_default = True
+
+    def defaults(self, env: Env) -> dict[str, Any]:
+        return {"procure_method": "make_to_stock", "auto": "manual", "sequence": 20,
+                "group_propagation_option": "propagate", "action": "pull"}
+
+    def prepare_create(self, env: Env, vals: Vals) -> Vals:
+        route = vals.get("route_id")
+        if route and "company_id" not in vals and isinstance(route, int):
+            row = env.store.rows(env.spec("stock.route"), [route]).get(route)
+            if row is not None and row.get("company_id"):
+                vals["company_id"] = row["company_id"]
+        return vals
+
+
+class Orderpoint(ModelHooks):
+    model = "stock.warehouse.orderpoint"
+    order = "location_id, company_id, id"
+    company_default = True
+
+
+HOOKS: list[ModelHooks] = [Location(), PickingType(), Route(), Rule(), Orderpoint(), Warehouse()]

@@ -1,0 +1,166 @@
+"""Domains: validation, normalisation and evaluation to a set of record ids.
+
+Evaluation is set-based: each leaf yields the ids of the rows that satisfy it and the
+prefix operators combine sets (``!`` is the complement within the searched rows). SQL NULL
+semantics follow Odoo: ``=``/``in`` with False match NULL, and the negative operators
+(``!=``, ``not in``, ``not like``, ``not ilike``) also match NULL rows. A leaf on a
+non-stored field that has no search rule is dropped (always true), as Odoo does.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from harmonizer.sandbox.exceptions import value_error
+from harmonizer.sandbox.orm.fields import column_to_python
+
+if TYPE_CHECKING:
+    from harmonizer.sandbox.orm.model import Model
+
+OPERATORS = frozenset({"=", "!=", "<>", "<", "<=", ">", ">=", "=?", "=like", "=ilike", "like", "not like",
+                       "ilike", "not ilike", "in", "not in", "child_of", "parent_of", "any", "not any"})
+NEGATIVE = {"!=": "=", "<>": "=", "not in": "in", "not like": "like", "not ilike": "ilike", "not any": "any"}
+TRUE_LEAF = (1, "=", 1)
+FALSE_LEAF = (0, "=", 1)
+
+
+def _leaf_repr(leaf: Any) -> str:
+    return repr(tuple(leaf)) if isinstance(leaf, list | tuple) else repr(leaf)
+
+
+def normalize(domain: Any) -> list[Any]:
+    """Validate leaves and make the implicit '&' between terms explicit (prefix notation)."""
+    if not domain:
+        return []
+    if not isinstance(domain, list | tuple):
+        raise value_error(f"Invalid domain: {domain!r}")
+    result: list[Any] = []
+    expected = 1
+    for token in domain:
+        if expected == 0:
+            result.insert(0, "&")
+            expected = 1
+        if token in ("&", "|"):
+            expected += 1
+        elif token == "!":
+            pass
+        else:
+            result.append(check_leaf(token))
+            expected -= 1
+            continue
+        result.append(token)
+    return result
+
+
+def check_leaf(leaf: Any) -> tuple[Any, str, Any]:
+    if isinstance(leaf, list | tuple) and len(leaf) == 3:
+        left, operator, right = leaf
+        if tuple(leaf) in (TRUE_LEAF, FALSE_LEAF):
+            return (left, operator, right)
+        if isinstance(left, str) and isinstance(operator, str) and operator.lower() in OPERATORS:
+            return (left, operator.lower(), right)
+    raise value_error(f"Invalid leaf {_leaf_repr(leaf)}")
+
+
+def like_regex(pattern: str, insensitive: bool, wrap: bool) -> re.Pattern[str]:
+    """SQL LIKE pattern -> regex (``%`` any run, ``_`` one character, backslash escapes)."""
+    out, i = [], 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\" and i + 1 < len(pattern):
+            out.append(re.escape(pattern[i + 1]))
+            i += 2
+            continue
+        out.append(".*" if char == "%" else "." if char == "_" else re.escape(char))
+        i += 1
+    body = "".join(out)
+    if wrap:
+        body = f".*{body}.*"
+    return re.compile(f"^{body}$", re.DOTALL | (re.IGNORECASE if insensitive else 0))
+
+
+def compare(row_value: Any, operator: str, value: Any, field_type: str) -> bool:
+    """Positive operators only (negatives are complements, computed by the caller)."""
+    if field_type == "boolean":
+        row_value = bool(row_value)
+        if operator == "=":
+            return row_value == bool(value)
+        if operator == "in":
+            return row_value in [bool(v) for v in _as_list(value)]
+    if operator == "=?":
+        return True if value is None or value is False else compare(row_value, "=", value, field_type)
+    if operator == "=":
+        if value is False or value is None:
+            return row_value is None
+        return row_value is not None and _coerce(row_value, value) == row_value
+    if operator == "in":
+        values = _as_list(value)
+        if row_value is None:
+            return any(v is False or v is None for v in values)
+        return any(v is not False and v is not None and _coerce(row_value, v) == row_value for v in values)
+    if operator in ("like", "ilike", "=like", "=ilike"):
+        if row_value is None:
+            return False
+        if value is False or value is None:
+            return False
+        regex = like_regex(str(value), operator in ("ilike", "=ilike"), operator in ("like", "ilike"))
+        return bool(regex.match(str(row_value)))
+    if row_value is None or value is None or value is False:
+        return False
+    try:
+        other = _coerce(row_value, value)
+        return {"<": row_value < other, "<=": row_value <= other, ">": row_value > other,
+                ">=": row_value >= other}[operator]
+    except TypeError:
+        return False
+
+
+def _as_list(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, list | tuple | set) else [value]
+
+
+def _coerce(row_value: Any, value: Any) -> Any:
+    if isinstance(row_value, bool | int) and not isinstance(value, bool) and isinstance(value, int | float):
+        return value
+    if isinstance(row_value, float) and isinstance(value, int | float):
+        return float(value)
+    if isinstance(row_value, int) and isinstance(value, str) and value.lstrip("-").isdigit():
+        return int(value)
+    return value
+
+
+def evaluate(model: Model, domain: list[Any], rows: dict[int, dict[str, Any]]) -> set[int]:
+    """Ids of ``rows`` (column form) that satisfy the normalised ``domain``."""
+    universe = set(rows)
+    stack: list[set[int]] = []
+    for token in reversed(domain):
+        if token == "&":
+            stack.append(stack.pop() & stack.pop())
+        elif token == "|":
+            stack.append(stack.pop() | stack.pop())
+        elif token == "!":
+            stack.append(universe - stack.pop())
+        else:
+            stack.append(leaf_ids(model, token, rows))
+    result = universe
+    while stack:
+        result = result & stack.pop()
+    return result
+
+
+def leaf_ids(model: Model, leaf: tuple[Any, str, Any], rows: dict[int, dict[str, Any]]) -> set[int]:
+    left, operator, right = leaf
+    if leaf == TRUE_LEAF:
+        return set(rows)
+    if leaf == FALSE_LEAF:
+        return set()
+    if operator in NEGATIVE:
+        return set(rows) - leaf_ids(model, (left, NEGATIVE[operator], right), rows)
+    return model._leaf(left, operator, right, rows, leaf)
+
+
+def match_rows(rows: dict[int, dict[str, Any]], name: str, operator: str, value: Any,
+               field_type: str, field: Any) -> set[int]:
+    return {rid for rid, row in rows.items()
+            if compare(column_to_python(field, row.get(name)), operator, value, field_type)}

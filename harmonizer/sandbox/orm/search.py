@@ -1,0 +1,200 @@
+"""Searching: domains with paths, active_test, company record rules, order, limit, offset.
+
+Implicit filters follow Odoo: ``active_test`` (default on) hides archived rows unless the
+domain mentions ``active``; a non-superuser sees only rows of the allowed companies (or
+without company) on models with a stored ``company_id``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from harmonizer.sandbox.exceptions import value_error
+from harmonizer.sandbox.orm import domain as dom
+from harmonizer.sandbox.orm.fields import column_to_python
+
+if TYPE_CHECKING:
+    from harmonizer.sandbox.orm.model import Model
+
+#: Models whose records are not filtered by the multi-company rule.
+NO_COMPANY_RULE = frozenset({"res.users", "res.config.settings", "res.company"})
+
+
+class SearchMixin:
+    def _search(self: Model, domain: Any, offset: int = 0, limit: int | None = None,
+                order: str | None = None) -> list[int]:
+        normal = dom.normalize(domain)
+        rows = self.env.store.rows(self.spec)
+        rows = self._apply_rules(rows, normal)
+        ids = dom.evaluate(self, normal, rows) if normal else set(rows)
+        ordered = self._sort([rows[i] for i in ids], order)
+        ordered = ordered[offset or 0:]
+        if limit:
+            ordered = ordered[:limit]
+        return [row["id"] for row in ordered]
+
+    def _apply_rules(self: Model, rows: dict[int, dict[str, Any]], normal: list[Any]) -> dict[int, dict[str, Any]]:
+        fields = self.spec.fields
+        if ("active" in fields and fields["active"].store and self.env.context.get("active_test", True)
+                and not any(isinstance(t, tuple) and t[0] == "active" for t in normal)):
+            rows = {i: r for i, r in rows.items() if r.get("active")}
+        if not self.env.su and self.name not in NO_COMPANY_RULE:
+            company = fields.get("company_id")
+            if company is not None and company.type == "many2one" and company.store:
+                allowed = set(self.env.company_ids)
+                rows = {i: r for i, r in rows.items() if r.get("company_id") in allowed or not r.get("company_id")}
+        if not self.env.su and self.name == "res.company":
+            allowed = set(self.env.user_company_ids())
+            rows = {i: r for i, r in rows.items() if i in allowed}
+        return rows
+
+    # -- leaves ------------------------------------------------------------------------------
+    def _leaf(self: Model, left: str, operator: str, right: Any, rows: dict[int, dict[str, Any]],
+              leaf: tuple[Any, str, Any]) -> set[int]:
+        name, _, rest = left.partition(".")
+        field = self.spec.fields.get(name)
+        if field is None:
+            raise value_error(f"Invalid field {self.name}.{name} in leaf {tuple(leaf)!r}")
+        parent = self._delegation(name)
+        if parent is not None:
+            link, comodel = parent
+            sub = self.env[comodel].with_env(active_test=False)._search([(left, operator, right)])
+            return dom.match_rows(rows, link, "in", sub, "many2one", self.spec.fields[link])
+        if not field.store:
+            replacement = self._search_nonstored(name, operator, right)
+            if replacement is None:
+                return set(rows)  # Odoo only logs "Non-stored field ... cannot be searched"
+            return dom.evaluate(self, dom.normalize(replacement), rows)
+        if rest:
+            return self._path_leaf(field, rest, operator, right, rows)
+        if operator in ("child_of", "parent_of"):
+            return self._hierarchy_leaf(field, operator, right, rows)
+        if field.type == "many2one" and _is_name_value(right) and operator not in ("<", "<=", ">", ">="):
+            sub = self.env[field.relation or ""].with_env(active_test=False)._name_ids(operator, right)
+            return dom.match_rows(rows, name, "in", sub, "many2one", field)
+        if field.is_x2many:
+            return self._x2many_leaf(field, operator, right, rows)
+        return dom.match_rows(rows, name, operator, right, field.type, field)
+
+    def _search_nonstored(self: Model, name: str, operator: str, value: Any) -> list[Any] | None:
+        replacement = self.hooks.search_field(self.env, name, operator, value)
+        if replacement is not None:
+            return replacement
+        rec_name = self.hooks.rec_name
+        if name == "display_name" and rec_name and rec_name in self.spec.fields:
+            return [(rec_name, operator, value)]
+        return None
+
+    def _path_leaf(self: Model, field: Any, rest: str, operator: str, right: Any,
+                   rows: dict[int, dict[str, Any]]) -> set[int]:
+        if field.type not in ("many2one", "one2many", "many2many"):
+            return set(rows)
+        sub = self.env[field.relation].with_env(active_test=False)._search([(rest, operator, right)])
+        if field.type == "many2one":
+            return dom.match_rows(rows, field.name, "in", sub, "many2one", field)
+        return self._x2many_leaf(field, "in", sub, rows)
+
+    def _x2many_leaf(self: Model, field: Any, operator: str, right: Any, rows: dict[int, dict[str, Any]]) -> set[int]:
+        values = self._x2many_ids(field, list(rows))
+        if operator in ("=", "in") and (right is False or right is None or right == []):
+            return {i for i, linked in values.items() if not linked}
+        if _is_name_value(right):
+            wanted = set(self.env[field.relation].with_env(active_test=False)._name_ids(operator, right))
+        else:
+            wanted = {v for v in dom._as_list(right) if isinstance(v, int)}
+        return {i for i, linked in values.items() if wanted & set(linked)}
+
+    def _hierarchy_leaf(self: Model, field: Any, operator: str, right: Any,
+                        rows: dict[int, dict[str, Any]]) -> set[int]:
+        target = self.name if field.name == "id" else field.relation or ""
+        comodel = self.env[target].with_env(active_test=False)
+        start = comodel._name_ids("ilike", right) if _is_name_value(right) else [
+            v for v in dom._as_list(right) if isinstance(v, int)]
+        related = comodel._descendants(start) if operator == "child_of" else comodel._ancestors(start)
+        if field.name == "id":
+            return {i for i in rows if i in related}
+        if field.is_x2many:
+            return self._x2many_leaf(field, "in", list(related), rows)
+        return dom.match_rows(rows, field.name, "in", list(related), "many2one", field)
+
+    def _descendants(self: Model, ids: list[int]) -> set[int]:
+        parent = self.hooks.parent_name
+        if parent not in self.spec.fields:
+            return set(ids)
+        rows = self.env.store.rows(self.spec)
+        found, frontier = set(ids), set(ids)
+        while frontier:
+            frontier = {i for i, r in rows.items() if r.get(parent) in frontier} - found
+            found |= frontier
+        return found
+
+    def _ancestors(self: Model, ids: list[int]) -> set[int]:
+        parent = self.hooks.parent_name
+        if parent not in self.spec.fields:
+            return set(ids)
+        rows = self.env.store.rows(self.spec)
+        found = set()
+        for rec_id in ids:
+            while rec_id and rec_id not in found and rec_id in rows:
+                found.add(rec_id)
+                rec_id = rows[rec_id].get(parent)
+        return found
+
+    def _name_ids(self: Model, operator: str, value: Any) -> list[int]:
+        """Ids whose name matches (how Odoo resolves a name given for a relational field)."""
+        rec_name = self.hooks.rec_name if self.hooks.rec_name in self.spec.fields else None
+        if rec_name is None:
+            return []
+        if operator in ("in",) or isinstance(value, list | tuple):
+            return self._search([(rec_name, "in", list(value))])
+        positive = operator if operator in ("=", "like", "ilike", "=like", "=ilike") else "ilike"
+        return self._search([(rec_name, positive, value)])
+
+    # -- order -------------------------------------------------------------------------------
+    def _sort(self: Model, rows: list[dict[str, Any]], order: str | None) -> list[dict[str, Any]]:
+        spec_text = order or self.hooks.order or "id"
+        terms = []
+        for part in spec_text.split(","):
+            words = part.strip().split()
+            if not words:
+                continue
+            name = words[0].strip('"')
+            descending = len(words) > 1 and words[1].lower() == "desc"
+            if name not in self.spec.fields:
+                raise value_error(f"Invalid field {name!r} on model {self.name!r}")
+            terms.append((name, descending))
+        if not any(name == "id" for name, _ in terms):
+            terms.append(("id", False))
+        result = sorted(rows, key=lambda r: r["id"])
+        for name, descending in reversed(terms):
+            keyer = self._sort_key(name)
+            # NULLs sort last ascending and first descending, as in PostgreSQL
+            result.sort(key=lambda r, k=keyer: k(r), reverse=descending)
+        return result
+
+    def _sort_key(self: Model, name: str) -> Any:
+        field = self.spec.fields[name]
+        if not field.has_column:
+            return lambda row: (0, 0)
+        if field.type == "many2one" and field.relation in self.env:
+            comodel = field.relation
+
+            def by_name(row: dict[str, Any]) -> tuple[int, Any]:
+                value = row.get(name)
+                if value is None:
+                    return (1, "")
+                return (0, self.env.sudo().display_names(comodel, [value]).get(value, ""))
+            return by_name
+
+        def plain(row: dict[str, Any]) -> tuple[int, Any]:
+            value = column_to_python(field, row.get(name))
+            if value is None:
+                return (1, 0)
+            return (0, value.lower() if isinstance(value, str) else value)
+        return plain
+
+
+def _is_name_value(value: Any) -> bool:
+    if isinstance(value, str):
+        return True
+    return isinstance(value, list | tuple) and bool(value) and all(isinstance(v, str) for v in value)
