@@ -16,7 +16,7 @@ Rules:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,9 +41,16 @@ class SiteOverrides:
     secrets: Mapping[str, SecretSource]
 
 
-def check_site(site: Site, templates: Mapping[str, Template]) -> tuple[SiteOverrides | None, list[ConfigError]]:
-    """Check ``site`` against its template (existence, version pin, variables, scope)."""
+def check_site(site: Site, templates: Mapping[str, Template], broken: Collection[str] = ()
+               ) -> tuple[SiteOverrides | None, list[ConfigError]]:
+    """Check ``site`` against its template (existence, version pin, variables, scope).
+
+    ``broken`` names template folders that exist but failed to load: their own errors say
+    why, so sites using them are not checked further.
+    """
     template = templates.get(site.template)
+    if template is None and site.template in broken:
+        return None, []
     if template is None:
         known = ", ".join(sorted(templates)) or "none"
         return None, [ConfigError(f"template {site.template!r} not found: no site_templates/{site.template}/"

@@ -163,12 +163,15 @@ def load_project(root: Path) -> Project:
                                         Location(str(root)))])
     errors: list[ConfigError] = []
     templates: dict[str, Template] = {}
+    broken: set[str] = set()
     for folder in _children(templates_dir):
         if folder.is_dir():
             template, found = load_template(folder, root)
             errors.extend(found)
             if template is not None:
                 templates[template.name] = template
+            else:
+                broken.add(folder.name)
     sites: dict[str, Site] = {}
     for path in _children(sites_dir):
         if path.suffix == ".yml":
@@ -181,7 +184,7 @@ def load_project(root: Path) -> Project:
             sites[site.name] = site
     project = Project(root=root, templates=templates, sites=sites)
     for site in sites.values():
-        overrides, found = check_site(site, templates)
+        overrides, found = check_site(site, templates, broken)
         errors.extend(found)
         if overrides is not None:
             project._overrides[site.name] = overrides

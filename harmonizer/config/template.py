@@ -93,13 +93,15 @@ def load_template(folder: Path, root: Path) -> tuple[Template | None, list[Confi
     except ConfigError as exc:
         return None, [exc]
     spec, errors = validate_model(TemplateSpec, node, file)
+    raw_variables = node.get("variables")
+    variables, found = parse_variables(raw_variables if isinstance(raw_variables, CommentedMap)
+                                       else CommentedMap(), file)
+    errors.extend(found)
     if spec is None:
         return None, errors
     if spec.name != folder.name:
         errors.append(ConfigError(f"name {spec.name!r} must equal the template folder name {folder.name!r}",
                                   Location(file, line_of(node, ("name",)))))
-    variables, found = parse_variables(node.get("variables") or CommentedMap(), file)
-    errors.extend(found)
     resources, files, found = _load_resources(folder, root)
     errors.extend(found)
     template = Template(name=folder.name, version=spec.version, description=spec.description, path=folder,
