@@ -45,7 +45,8 @@ class Endpoint:
         if self.is_sandbox:
             return f"sandbox://{self.host}"
         port = f":{self.port}" if self.port is not None else ""
-        return f"{self.scheme}://{self.host}{port}{self.prefix}"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{self.scheme}://{host}{port}{self.prefix}"
 
 
 @dataclass(frozen=True)
