@@ -1,0 +1,218 @@
+"""Terraform-like terminal text for a plan and for the result of an apply, built with rich.
+
+The caller decides colour (see ``should_color``): with ``color=False`` the output holds no
+escape code at all, so it is safe to pipe, diff and assert on; with ``color=True`` it is
+styled, and rich still honours a ``NO_COLOR`` environment variable (styles stay, colours go).
+Lines never wrap (``soft_wrap``): a long value stays on one line for grep and diff.
+
+Layout of one site (no-op changes are not listed)::
+
+    warehouse-1: https://erp.example.com, database erp, Odoo 17.0, template warehouse@1.2.0
+
+      + automation.order_approved_event (base.automation)
+          # reason, for the UI only
+          # source: sites/warehouse-1.yaml:12
+          name: "Order approved"
+
+    Plan: 1 to create, 0 to update, 0 to delete.
+
+A plan over several sites starts with a per-site summary table.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Mapping
+from typing import TextIO
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from harmonizer.apply.executor import ApplyResult, Outcome
+from harmonizer.plan.model import Action, Change, FieldChange, Plan, SitePlan
+from harmonizer.render.common import (
+    PAST,
+    STATUS_CHANGES,
+    STATUS_FAILED,
+    STATUS_IN_SYNC,
+    VERBS,
+    block_lines,
+    compact_diff,
+    plan_sentence,
+    shown,
+    site_rows,
+    target,
+    template_label,
+    total_counts,
+)
+
+DEFAULT_WIDTH = 100
+CHANGE_INDENT = "  "
+FIELD_INDENT = "      "
+BLOCK_INDENT = "          "
+ARROW = " → "
+
+ACTION_STYLES = {Action.CREATE: "green", Action.UPDATE: "yellow", Action.DELETE: "red", Action.NOOP: "dim"}
+STATUS_STYLES = {STATUS_CHANGES: "yellow", STATUS_IN_SYNC: "green", STATUS_FAILED: "red"}
+DIFF_STYLES = {"+": "green", "-": "red", "@": "cyan"}
+
+
+def should_color(stream: TextIO, environ: Mapping[str, str] | None = None) -> bool:
+    """Colour for a terminal, plain text when piped or when ``NO_COLOR`` is set (no-color.org)."""
+    env = os.environ if environ is None else environ
+    if env.get("NO_COLOR", ""):
+        return False
+    if env.get("TERM", "").lower() in ("dumb", "unknown"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except ValueError:  # a closed stream
+        return False
+
+
+def make_console(color: bool, width: int | None = None) -> Console:
+    """A console writing to memory. Plain: no terminal, no colour system, so no escape codes.
+    Coloured: a forced terminal with the 16 standard colours; ``no_color`` is left to rich,
+    which reads ``NO_COLOR`` from the environment."""
+    return Console(
+        file=io.StringIO(), width=width or DEFAULT_WIDTH, force_terminal=color,
+        color_system="standard" if color else None, no_color=None if color else True,
+        highlight=False, markup=False, emoji=False, soft_wrap=True, legacy_windows=False,
+    )
+
+
+def _output(console: Console) -> str:
+    text = console.file.getvalue()  # type: ignore[attr-defined]
+    lines = [line.rstrip() for line in text.splitlines()]
+    while lines and not lines[0]:
+        del lines[0]
+    return "\n".join(lines) + "\n"
+
+
+# -- plan ------------------------------------------------------------------------------------
+
+def render_text(plan: Plan, *, color: bool = False, width: int | None = None) -> str:
+    """The whole plan as terminal text."""
+    console = make_console(color, width)
+    several = len(plan.sites) + len(plan.failures) > 1
+    if several:
+        console.print(_summary_table(plan))
+    for site in plan.sites:
+        _print_site(console, site)
+    if plan.failures:
+        console.print()
+    for failure in plan.failures:
+        console.print(Text.assemble(("✗ ", "bold red"), (failure.site, "bold"), f": {failure.error}"))
+    if several:
+        console.print()
+        console.print(_total_line(plan))
+    if not plan.sites and not plan.failures:
+        console.print("No sites were planned.")
+    return _output(console)
+
+
+def _summary_table(plan: Plan) -> Table:
+    table = Table(box=box.SIMPLE, show_edge=False, pad_edge=False, title=None)
+    table.add_column("site")
+    for name in ("create", "update", "delete"):
+        table.add_column(name, justify="right")
+    table.add_column("status")
+    for row in site_rows(plan):
+        numbers = ["-"] * 3 if row.counts is None else [str(row.counts.create), str(row.counts.update),
+                                                         str(row.counts.delete)]
+        table.add_row(row.site, *numbers, Text(row.status, STATUS_STYLES[row.status]))
+    return table
+
+
+def _total_line(plan: Plan) -> Text:
+    counts = total_counts(plan)
+    failed = f", {len(plan.failures)} failed to plan" if plan.failures else ""
+    sites = len(plan.sites) + len(plan.failures)
+    return Text(f"Total over {sites} sites{failed}: {counts.create} to create, {counts.update} to update, "
+                f"{counts.delete} to delete.", "bold")
+
+
+def _print_site(console: Console, site: SitePlan) -> None:
+    console.print()
+    console.print(Text.assemble(
+        (site.site, "bold"),
+        f": {site.url}, database {site.database}, Odoo {site.odoo_version}, template {template_label(site)}",
+    ))
+    for change in site.pending:
+        console.print()
+        for line in change_lines(change):
+            console.print(line)
+    console.print()
+    console.print(Text(plan_sentence(site), "bold"))
+
+
+def change_lines(change: Change) -> list[Text]:
+    """The lines of one change: address, reason, source, then its fields."""
+    style = ACTION_STYLES[change.action]
+    lines = [Text.assemble(CHANGE_INDENT, (change.action.symbol, f"bold {style}"), " ",
+                           (change.address, "bold"), f" ({target(change)})")]
+    if change.reason:
+        lines.append(Text(f"{FIELD_INDENT}# {change.reason}", "dim"))
+    if change.source:
+        lines.append(Text(f"{FIELD_INDENT}# source: {change.source}", "dim"))
+    for fc in change.fields:
+        lines.extend(field_lines(change.action, fc))
+    return lines
+
+
+def field_lines(action: Action, fc: FieldChange) -> list[Text]:
+    """``key: old → new`` (create: the new value, delete: the old one), or a block for code."""
+    blocks = block_lines(fc)
+    if blocks is not None:
+        return [Text(f"{FIELD_INDENT}{fc.key}:"), *_block(action, *blocks)]
+    before, after = shown(fc, "before"), shown(fc, "after")
+    head = f"{FIELD_INDENT}{fc.key}: "
+    if action is Action.CREATE:
+        return [Text.assemble(head, (after, "green"))]
+    if action is Action.DELETE:
+        return [Text.assemble(head, (before, "red"))]
+    return [Text.assemble(head, (before, "red"), ARROW, (after, "green"))]
+
+
+def _block(action: Action, before: list[str], after: list[str]) -> list[Text]:
+    if action is Action.CREATE:
+        return [Text(BLOCK_INDENT + line, "green") for line in after]
+    if action is Action.DELETE:
+        return [Text(BLOCK_INDENT + line, "red") for line in before]
+    return [Text(BLOCK_INDENT + line, DIFF_STYLES.get(line[:1], "")) for line in compact_diff(before, after)]
+
+
+# -- apply -----------------------------------------------------------------------------------
+
+def render_apply_result(result: ApplyResult, *, color: bool = False, width: int | None = None) -> str:
+    """One line per outcome (applied, failed with its error, not attempted), then a summary."""
+    console = make_console(color, width)
+    console.print(Text(f"{result.site}:", "bold"))
+    for outcome in result.outcomes:
+        console.print(outcome_line(outcome))
+    console.print(Text(apply_sentence(result), "bold green" if result.ok else "bold red"))
+    return _output(console)
+
+
+def outcome_line(outcome: Outcome) -> Text:
+    record = f" (#{outcome.record_id})" if outcome.record_id is not None else ""
+    if outcome.status == "applied":
+        return Text.assemble(CHANGE_INDENT, ("✓ ", "green"), outcome.address, f": {PAST[outcome.action]}{record}")
+    if outcome.status == "failed":
+        return Text.assemble(CHANGE_INDENT, ("✗ ", "bold red"), outcome.address,
+                             (f": {VERBS[outcome.action]} failed: {outcome.error or 'unknown error'}", "red"))
+    return Text.assemble(CHANGE_INDENT, ("· ", "dim"), outcome.address,
+                         (f": {VERBS[outcome.action]} {outcome.status}", "dim"))
+
+
+def apply_sentence(result: ApplyResult) -> str:
+    applied = result.count("applied")
+    if result.ok:
+        return f"Apply complete: {applied} applied."
+    failed, skipped = result.count("failed"), result.count("not attempted")
+    return (f"Apply failed: {applied} applied, {failed} failed, {skipped} not attempted. "
+            "Fix the error and plan again to converge.")
