@@ -89,7 +89,7 @@ class BodyRenderer:
             return None, errors
         secret_keys = frozenset(k for k, names in used.items() if names & self.context.secret_names)
         model, errors = validate_model(kind.body_model, raw.body, raw.file, label=raw.address, data=rendered,
-                                       redact=secret_keys)
+                                       redact=secret_keys, base=raw.location.line)
         if model is None:
             return None, errors
         body = model.model_dump(mode="json", exclude_unset=True)

@@ -31,8 +31,12 @@ _QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'")
 
 
 def validate_model(model_cls: type[M], raw: Any, file: str, *, label: str | None = None,
-                   data: Any = None, redact: Collection[str] = ()) -> tuple[M | None, list[ConfigError]]:
-    """Validate ``data`` (default: ``plain(raw)``) with ``model_cls``; errors are located in ``raw``."""
+                   data: Any = None, redact: Collection[str] = (), base: int | None = None
+                   ) -> tuple[M | None, list[ConfigError]]:
+    """Validate ``data`` (default: ``plain(raw)``) with ``model_cls``; errors are located in ``raw``.
+
+    ``base`` is the line of the key holding ``raw``: whole-object errors and missing keys go there.
+    """
     payload = plain(raw) if data is None else data
     try:
         return model_cls.model_validate(payload), []
@@ -40,7 +44,7 @@ def validate_model(model_cls: type[M], raw: Any, file: str, *, label: str | None
         errors = []
         for err in exc.errors(include_url=False):
             loc = tuple(err["loc"])
-            line = line_of(raw, _yaml_path(loc, model_cls))
+            line = line_of(raw, _yaml_path(loc, model_cls), base)
             secret = bool(loc) and loc[0] in redact
             message = describe(err, model_cls, secret=secret)
             errors.append(ConfigError(f"{label}: {message}" if label else message, Location(file, line)))

@@ -90,7 +90,7 @@ def parse_variables(raw: Any, file: str) -> tuple[dict[str, Variable], list[Conf
             why = "is reserved" if name in RESERVED_NAMES else "must match [a-z_][a-z0-9_]*"
             errors.append(ConfigError(f"variables: name {name!r} {why}", where))
             continue
-        spec, found = validate_model(VariableSpec, node, file, label=f"variables.{name}")
+        spec, found = validate_model(VariableSpec, node, file, label=f"variables.{name}", base=where.line)
         errors.extend(found)
         if spec is not None:
             problems = _check_declaration(name, spec, node, file, where)

@@ -122,9 +122,13 @@ def type_name(value: Any) -> str:
     return type(value).__name__
 
 
-def line_of(node: Any, path: Sequence[PathKey] = ()) -> int | None:
-    """The 1-based line of the deepest element of ``path`` found in ``node`` (keys: the key's line)."""
-    line = _own_line(node)
+def line_of(node: Any, path: Sequence[PathKey] = (), base: int | None = None) -> int | None:
+    """The 1-based line of the deepest element of ``path`` found in ``node`` (keys: the key's line).
+
+    ``base`` is the line standing for ``node`` itself (e.g. the key that holds it); default:
+    where the node starts.
+    """
+    line = base if base is not None else _own_line(node)
     current = node
     for step in path:
         if isinstance(current, CommentedMap) and step in current:
