@@ -98,11 +98,8 @@ KEPT = ("type", "string", "relation", "relation_field", "selection", "required",
 
 
 def compact_field(spec: dict[str, Any]) -> dict[str, Any]:
-    out = {key: spec[key] for key in KEPT if key in spec}
-    out.setdefault("store", True)
-    out.setdefault("required", False)
-    out.setdefault("readonly", False)
-    return out
+    # attributes the reference leaves out stay out (e.g. res.users' virtual in_group_* fields)
+    return {key: spec[key] for key in KEPT if key in spec}
 
 
 def find_inverse(models: dict[str, Any], model: str, name: str, comodel: str) -> str | None:
@@ -110,7 +107,7 @@ def find_inverse(models: dict[str, Any], model: str, name: str, comodel: str) ->
         return INVERSE_OVERRIDES[(model, name)]
     cofields = models.get(comodel, {}).get("fields", {})
     many2ones = [n for n, f in cofields.items()
-                 if f["type"] == "many2one" and f.get("relation") == model and f["store"]]
+                 if f["type"] == "many2one" and f.get("relation") == model and f.get("store")]
     if len(many2ones) == 1:
         return many2ones[0]
     if "res_id" in cofields and "res_model" in cofields:
@@ -128,7 +125,7 @@ def link_relations(models: dict[str, Any]) -> None:
                     field["relation_field"] = inverse
     for model, info in models.items():
         for name, field in info["fields"].items():
-            if field["type"] != "many2many" or not field["store"] or "relation_table" in field:
+            if field["type"] != "many2many" or not field.get("store") or "relation_table" in field:
                 continue
             comodel = field["relation"]
             partners = _m2m_partners(models, comodel, model)
@@ -144,7 +141,7 @@ def link_relations(models: dict[str, Any]) -> None:
 def _m2m_partners(models: dict[str, Any], model: str, comodel: str) -> list[str]:
     fields = models.get(model, {}).get("fields", {})
     return [n for n, f in fields.items()
-            if f["type"] == "many2many" and f.get("relation") == comodel and f["store"]]
+            if f["type"] == "many2many" and f.get("relation") == comodel and f.get("store")]
 
 
 def build(reference: Path, version: str) -> dict[str, Any]:

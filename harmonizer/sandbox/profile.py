@@ -33,6 +33,11 @@ class VersionProfile:
     installed_modules: tuple[str, ...]
     #: Private-method message names the model ("such as 'm._x'") from 18.0 on.
     private_method_names_model: bool = False
+    #: Demo records of these models are not loaded (their shape differs and no hook exists yet).
+    demo_skip_models: frozenset[str] = frozenset()
+    #: Stopgap for versions without their own hooks yet: a required selection field with no
+    #: known default gets its first key (else 18.0/19.0's new required fields block creates).
+    default_first_selection: bool = False
     extras: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -73,5 +78,8 @@ def load_profile(version: str) -> VersionProfile:
         _CACHE[version] = VersionProfile(
             version=version, schema=load_schema(version), hooks=registry_17(),
             users=USERS_19 if major >= 19 else USERS_16_18, installed_modules=INSTALLED_17,
-            private_method_names_model=major >= 18)
+            private_method_names_model=major >= 18,
+            # 16.0's base.automation still inherits its action (_inherits): not modelled yet
+            demo_skip_models=frozenset({"base.automation"}) if major <= 16 else frozenset(),
+            default_first_selection=major >= 18)
     return _CACHE[version]

@@ -91,7 +91,8 @@ class Partner(ModelHooks):
     order = "complete_name, id desc"
 
     def defaults(self, env: Env) -> dict[str, Any]:
-        return {"type": "contact", "lang": "en_US"}
+        # autopost_bills exists (required) from 18.0 on; unknown defaults are ignored
+        return {"type": "contact", "lang": "en_US", "autopost_bills": "ask"}
 
     def display_name(self, env: Env, row: Row) -> str:
         name = row.get("name") or ""

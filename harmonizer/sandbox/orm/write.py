@@ -32,7 +32,7 @@ class WriteMixin:
         vals = self.hooks.prepare_create(self.env, dict(vals))
         self._check_field_names(list(vals))
         for name, value in self._defaults().items():
-            if name not in vals:
+            if name not in vals and name in self.spec.fields:
                 vals[name] = value(self.env) if callable(value) else value
         vals = self._create_parents(vals)
         columns, x2many = self._split(vals)
@@ -58,6 +58,10 @@ class WriteMixin:
         if self.hooks.company_default and "company_id" in self.spec.fields:
             defaults["company_id"] = lambda env: env.company_id
         defaults.update(self.hooks.defaults(self.env))
+        if self.env.profile.default_first_selection:
+            for field in self.spec.column_fields:
+                if field.type == "selection" and field.required and field.selection and field.name not in defaults:
+                    defaults[field.name] = field.selection_keys[0]
         return defaults
 
     def _create_parents(self: Model, vals: dict[str, Any]) -> dict[str, Any]:

@@ -31,7 +31,7 @@ class FieldSpec:
 
     @property
     def store(self) -> bool:
-        return bool(self.attrs.get("store", True))
+        return bool(self.attrs.get("store", False))
 
     @property
     def required(self) -> bool:
