@@ -143,10 +143,10 @@ def _compare_shared(first: RenderedSite, other: RenderedSite, where: str) -> lis
     a, b = _database_level(first), _database_level(other)
     names = f"sites {first.site.name} and {other.site.name} share {where}"
     errors = []
-    for address in a.keys() - b.keys():
+    for address in [addr for addr in a if addr not in b]:
         errors.append(ConfigError(f"{names}, but only {first.site.name} declares {address}",
                                   other.site.location("template")))
-    for address in b.keys() - a.keys():
+    for address in [addr for addr in b if addr not in a]:
         errors.append(ConfigError(f"{names}, but only {other.site.name} declares {address}",
                                   other.site.location("template")))
     for address in [addr for addr in b if addr in a]:
@@ -164,8 +164,9 @@ def _database_level(item: RenderedSite) -> dict[str, RenderedResource]:
 
 
 def _differing_keys(a: RenderedResource, b: RenderedResource) -> list[str]:
-    # Keys rendered from an unknown secret (placeholder) cannot be compared offline.
-    unknown = a.placeholder_keys | b.placeholder_keys
+    # A key rendered from an unset secret (a placeholder, the same for every site) on one
+    # side only cannot be compared offline; on both sides the rest of the value still can.
+    unknown = a.placeholder_keys ^ b.placeholder_keys
     keys = (a.resource.body.keys() | b.resource.body.keys()) - unknown
     return sorted(k for k in keys if a.resource.body.get(k, _ABSENT) != b.resource.body.get(k, _ABSENT))
 
