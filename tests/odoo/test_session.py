@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from odoo_fakes import FakeOdoo, ScriptedServer
@@ -135,14 +134,3 @@ def test_writer_create_shapes_and_helpers(scripted: Make) -> None:
         assert writer.read("res.partner", []) == []
         assert session.stats.count("res.partner", "read") == 0  # no round trip for nothing
 
-
-def test_sandbox_url_without_stand_in_says_so(tmp_path: Path) -> None:
-    settings = ConnectionSettings("sandbox://nowhere-test", "db", "admin", "admin", sandbox_home=tmp_path)
-    try:
-        import harmonizer.sandbox.service
-        import harmonizer.sandbox.wire.app  # noqa: F401
-    except ImportError:
-        with pytest.raises(HarmonizerError, match="not available yet"):
-            connect(settings)
-    else:
-        pytest.skip("the stand-in exists: covered by test_standin.py")
