@@ -7,14 +7,14 @@ date field of the model, a delay and its unit (note Odoo's singular ``hour``/``d
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
 from harmonizer.kinds.base import Body, FieldMap, Kind
 from harmonizer.kinds.refs import FieldRef, FieldRefs, ModelRef, ResourceRefs
 from harmonizer.kinds.values import Boolean, Integer, Selection, Text
-from harmonizer.model import Level
+from harmonizer.model import Level, Resource
 
 Trigger = Literal[
     "on_stage_set", "on_user_set", "on_tag_set", "on_state_set", "on_priority_set", "on_archive",
@@ -44,6 +44,10 @@ class AutomationBody(Body):
         return self
 
 
+TRIGGER_GROUP = frozenset({"trigger", "trigger_fields", "filter_domain", "filter_pre_domain", "date_field",
+                           "delay", "delay_unit"})
+
+
 class Automation(Kind):
     key: ClassVar[str] = "automation"
     model: ClassVar[str] = "base.automation"
@@ -51,6 +55,21 @@ class Automation(Kind):
     body_model = AutomationBody
     area = "automation"
     title = "Automation rule"
+    # Odoo 17 recomputes the domains, the date field and the delay from the trigger and its
+    # fields whenever those are written without them.
+    write_together = (TRIGGER_GROUP,)
+
+    def effective_body(self, resource: Resource) -> dict[str, Any]:
+        body = super().effective_body(resource)
+        if body["trigger"] in TIME_TRIGGERS:
+            # Odoo 17 derives the date field from the trigger fields: name it there too.
+            if body.get("date_field") and not body.get("trigger_fields"):
+                body["trigger_fields"] = [body["date_field"]]
+        else:
+            # Odoo resets these for triggers that are not time-based: they are not managed.
+            for key in ("date_field", "delay", "delay_unit"):
+                body.pop(key, None)
+        return body
 
     def field_maps(self, major: int) -> list[FieldMap]:
         return [

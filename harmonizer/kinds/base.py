@@ -59,6 +59,9 @@ class Kind:
     area: ClassVar[str] = "other"
     #: Human title for docs and plan headings.
     title: ClassVar[str] = ""
+    #: Template keys Odoo recomputes from each other: when one is written, all are written
+    #: (a write protects only the fields it names from Odoo's recomputation).
+    write_together: ClassVar[tuple[frozenset[str], ...]] = ()
 
     def field_maps(self, major: int) -> list[FieldMap]:
         """The managed fields on Odoo ``major`` (16..19): the one place version differences live."""

@@ -90,7 +90,8 @@ class RecordRefs(RecordRef):
         return [(6, 0, [r["id"] for r in after or []])]
 
     def to_load(self, after: Any, ids: dict[str, int]) -> tuple[str, str] | None:
-        return None
+        # ``load`` takes database ids of a many2many as one comma-separated ".id" column.
+        return "/.id", ",".join(str(r["id"]) for r in after or [])
 
     def display(self, canonical: Any) -> str:
         return "[" + ", ".join(str(r["label"]) for r in canonical or []) + "]"
@@ -174,7 +175,10 @@ class ResourceRefs(ValueType):
         return [address_of(self.kind, name) for name in _as_list(value)]
 
     def to_load(self, after: Any, ids: dict[str, int]) -> tuple[str, str] | None:
-        return None
+        # On create, linking existing lines by database id (one2many ".id") is exact: the new
+        # record has no other line that a set could remove.
+        resolved = [r["id"] if r["id"] is not None else ids[r["address"]] for r in after or []]
+        return "/.id", ",".join(str(i) for i in resolved)
 
     def desired(self, value: Any, resolver: Resolver, body: Mapping[str, Any]) -> Any:
         out = []

@@ -13,7 +13,7 @@ from pydantic import Field, model_validator
 
 from harmonizer.kinds.base import Body, FieldMap, Kind
 from harmonizer.kinds.refs import FieldRefs, ModelRef, RecordRef
-from harmonizer.kinds.values import Integer, Selection, Text
+from harmonizer.kinds.values import Html, Integer, Selection, Text
 from harmonizer.model import Level
 
 
@@ -66,7 +66,7 @@ class ServerAction(Kind):
             FieldMap("webhook_fields", "webhook_field_ids", FieldRefs()),
             FieldMap("activity_type", "activity_type_id", RecordRef("mail.activity.type", "name")),
             FieldMap("activity_summary", "activity_summary", Text()),
-            FieldMap("activity_note", "activity_note", Text()),
+            FieldMap("activity_note", "activity_note", Html()),
             FieldMap("activity_deadline", "activity_date_deadline_range", Integer()),
             FieldMap("activity_deadline_unit", "activity_date_deadline_range_type", Selection()),
             FieldMap("activity_user_type", "activity_user_type", Selection()),

@@ -10,6 +10,7 @@ Odoo's ``write``/``create`` expects. References to other records are canonicalis
 
 from __future__ import annotations
 
+import html
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -154,3 +155,17 @@ class Selection(ValueType):
 
     def to_odoo(self, after: Any, before: Any, ids: dict[str, int]) -> Any:
         return after if after is not None else False
+
+
+class Html(Text):
+    """html fields: Odoo sanitizes what it stores, wrapping plain text in a paragraph.
+
+    A template may give plain text or HTML; plain text is compared (and written) as the
+    ``<p>escaped text</p>`` Odoo would store, so a converged field shows no difference.
+    """
+
+    def desired(self, value: Any, resolver: Resolver, body: Mapping[str, Any]) -> Any:
+        text = super().desired(value, resolver, body)
+        if text is None or text.lstrip().startswith("<"):
+            return text
+        return "<p>" + html.escape(text, quote=False) + "</p>"

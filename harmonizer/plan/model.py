@@ -39,6 +39,9 @@ class FieldChange:
     before_text: str
     after_text: str
     secret: bool = False
+    #: Unchanged, but written with the changed fields because Odoo would recompute it
+    #: otherwise (see ``Kind.write_together``). Renderers may show it as "(kept)".
+    carried: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -49,6 +52,7 @@ class FieldChange:
             "before_text": self.before_text,
             "after_text": self.after_text,
             "secret": self.secret,
+            "carried": self.carried,
         }
 
     @classmethod

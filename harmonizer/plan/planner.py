@@ -96,6 +96,8 @@ class Planner:
                 before_text=_text(kind, fmap.key, before, secret, self.major),
                 after_text=_text(kind, fmap.key, after, secret, self.major), secret=secret,
             ))
+        if row is not None and fields:
+            fields += self._carried(kind, resource, wanted, row, {f.key for f in fields})
         action = Action.CREATE if row is None else Action.UPDATE if fields else Action.NOOP
         xmlid = None
         if kind.owned:
@@ -107,6 +109,22 @@ class Planner:
             create_extras=kind.create_extras(body, self.major) if action is Action.CREATE else {},
             source=str(resource.location), reason=reason,
         )
+
+    def _carried(self, kind: Kind, resource: Resource, wanted: dict[str, Any], row: dict[str, Any],
+                 changed: set[str]) -> list[FieldChange]:
+        """Unchanged fields written again because a field Odoo recomputes them from changes."""
+        out = []
+        for group in kind.write_together:
+            if not group & changed:
+                continue
+            for fmap in kind.field_maps(self.major):
+                if fmap.key in group and fmap.key in wanted and fmap.key not in changed:
+                    secret = fmap.key in resource.secret_keys
+                    text = _text(kind, fmap.key, wanted[fmap.key], secret, self.major)
+                    out.append(FieldChange(fmap.key, fmap.field, fmap.vtype.live(row.get(fmap.field), self.resolver),
+                                           wanted[fmap.key], text, text, secret, carried=True))
+                    changed.add(fmap.key)
+        return out
 
     def _find(self, kind: Kind, resource: Resource) -> tuple[int | None, dict[str, Any] | None, str | None]:
         if not kind.owned:

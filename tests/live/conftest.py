@@ -1,0 +1,92 @@
+"""The opt-in live suite: the same end-to-end scenarios against a real Odoo.
+
+Run with ``pytest -m live`` and these environment variables:
+HARMONIZER_LIVE_URL (e.g. http://127.0.0.1:8069), HARMONIZER_LIVE_DB, HARMONIZER_LIVE_LOGIN,
+HARMONIZER_LIVE_PASSWORD; optionally HARMONIZER_LIVE_COMPANY (default: the user's company),
+HARMONIZER_LIVE_WAREHOUSE (default: that company's first warehouse) and
+HARMONIZER_LIVE_PROTOCOL (xmlrpc or jsonrpc). Nothing else in the test suite talks to a
+real Odoo. Every record the suite creates is removed at the end, and the company
+settings it changes are restored.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harmonizer.odoo.session import OdooSession, connect
+from harmonizer.odoo.settings import ConnectionSettings
+
+REPO = Path(__file__).resolve().parents[2]
+ENV = ("HARMONIZER_LIVE_URL", "HARMONIZER_LIVE_DB", "HARMONIZER_LIVE_LOGIN", "HARMONIZER_LIVE_PASSWORD")
+
+
+def live_env() -> dict[str, str]:
+    missing = [name for name in ENV if not os.environ.get(name)]
+    if missing:
+        pytest.skip(f"live suite needs {', '.join(missing)}")
+    return {name: os.environ[name] for name in ENV}
+
+
+@pytest.fixture(scope="session")
+def live() -> dict[str, str]:
+    return live_env()
+
+
+@pytest.fixture(scope="session")
+def odoo(live: dict[str, str]) -> Iterator[OdooSession]:
+    settings = ConnectionSettings(url=live["HARMONIZER_LIVE_URL"], database=live["HARMONIZER_LIVE_DB"],
+                                  login=live["HARMONIZER_LIVE_LOGIN"], secret=live["HARMONIZER_LIVE_PASSWORD"],
+                                  protocol=os.environ.get("HARMONIZER_LIVE_PROTOCOL") or None)  # type: ignore[arg-type]
+    session = connect(settings)
+    yield session
+    session.close()
+
+
+@pytest.fixture(scope="session")
+def scope(odoo: OdooSession) -> dict[str, Any]:
+    reader = odoo.reader()
+    company = os.environ.get("HARMONIZER_LIVE_COMPANY")
+    if not company:
+        user = reader.read("res.users", [odoo.uid], ["company_id"])[0]
+        company = user["company_id"][1]
+    company_row = reader.search_read("res.company", [("name", "=", company)], ["name"])[0]
+    warehouse = os.environ.get("HARMONIZER_LIVE_WAREHOUSE")
+    if not warehouse:
+        rows = reader.search_read("stock.warehouse", [("company_id", "=", company_row["id"])], ["code"],
+                                  order="id", limit=1)
+        warehouse = rows[0]["code"]
+    return {"company": company, "company_id": company_row["id"], "warehouse": warehouse}
+
+
+@pytest.fixture(scope="session")
+def write_project() -> Any:
+    return _write_project
+
+
+def _write_project(root: Path, live: dict[str, str], scope: dict[str, Any], *, template: Path | None = None) -> Path:
+    """A project with the shipped template and one site pointing at the live server."""
+    shutil.copytree(template or REPO / "site_templates" / "distribution-standard",
+                    root / "site_templates" / "distribution-standard")
+    (root / "sites").mkdir()
+    protocol = os.environ.get("HARMONIZER_LIVE_PROTOCOL")
+    (root / "sites" / "live.yaml").write_text(
+        "template: distribution-standard\n"
+        "odoo:\n"
+        f"  url: {live['HARMONIZER_LIVE_URL']}\n"
+        f"  database: {live['HARMONIZER_LIVE_DB']}\n"
+        f"  login: {live['HARMONIZER_LIVE_LOGIN']}\n"
+        "  password_env: HARMONIZER_LIVE_PASSWORD\n"
+        + (f"  protocol: {protocol}\n" if protocol else "")
+        + "scope:\n"
+        f"  company: {scope['company']}\n"
+        f"  warehouse: {scope['warehouse']}\n"
+        "variables:\n"
+        "  po_approval_amount: 6500\n"
+    )
+    return root
