@@ -3,7 +3,9 @@
 The caller decides colour (see ``should_color``): with ``color=False`` the output holds no
 escape code at all, so it is safe to pipe, diff and assert on; with ``color=True`` it is
 styled, and rich still honours a ``NO_COLOR`` environment variable (styles stay, colours go).
-Lines never wrap (``soft_wrap``): a long value stays on one line for grep and diff.
+Lines never wrap (``soft_wrap``): a long value stays on one line for grep and diff, and the
+summary table always gets its natural width (a site name is never cut); ``width`` only
+bounds what rich may still lay out.
 
 Layout of one site (no-op changes are not listed)::
 
@@ -28,6 +30,7 @@ from typing import TextIO
 
 from rich import box
 from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
@@ -100,7 +103,7 @@ def render_text(plan: Plan, *, color: bool = False, width: int | None = None) ->
     console = make_console(color, width)
     several = len(plan.sites) + len(plan.failures) > 1
     if several:
-        console.print(_summary_table(plan))
+        _print_never_truncated(console, _summary_table(plan))
     for site in plan.sites:
         _print_site(console, site)
     if plan.failures:
@@ -126,6 +129,18 @@ def _summary_table(plan: Plan) -> Table:
                                                          str(row.counts.delete)]
         table.add_row(row.site, *numbers, Text(row.status, STATUS_STYLES[row.status]))
     return table
+
+
+def _print_never_truncated(console: Console, table: Table) -> None:
+    # Rich shrinks a table to the console width by cutting cells ("war…"): a site name or a
+    # status must never be cut, so the table gets at least its natural width.
+    natural = Measurement.get(console, console.options.update_width(10_000), table).maximum
+    saved = console.width
+    console.width = max(saved, natural)  # print(width=...) could only narrow it
+    try:
+        console.print(table)
+    finally:
+        console.width = saved
 
 
 def _total_line(plan: Plan) -> Text:
