@@ -52,6 +52,8 @@ def test_one_tcp_connection_serves_the_whole_session(scripted: Make, protocol: s
     assert session.stats.count("res.partner", "search_read") == 5
     assert session.version.major == 17 and session.uid == 2
     assert len(fake.executed) == 7
+    expected_paths = {"/jsonrpc"} if protocol == "jsonrpc" else {"/xmlrpc/2/common", "/xmlrpc/2/object"}
+    assert {request.path for request in server.requests} == expected_paths  # never the legacy /xmlrpc/
 
 
 @pytest.mark.parametrize("protocol", ["xmlrpc", "jsonrpc"])
