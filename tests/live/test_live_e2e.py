@@ -41,6 +41,8 @@ def project(tmp_path: Path, live: dict[str, str], scope: dict[str, Any], odoo: O
     writer = odoo.writer()
     writer.write("res.company", [scope["company_id"]],
                  {k: v for k, v in company_before.items() if k != "id"})
+    restored = odoo.reader().read("res.company", [scope["company_id"]], COMPANY_FIELDS)[0]
+    assert restored == company_before, "company settings were not restored"
     leftovers = _owned(odoo)
     for row in leftovers:  # e.g. the xmlid Odoo adds for a cron's own server action
         writer.unlink(row["model"], [row["res_id"]])
