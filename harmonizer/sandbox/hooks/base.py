@@ -67,6 +67,12 @@ class ModelHooks:
     def after_create(self, env: Env, rec_id: int, vals: Vals) -> None:
         """Run after the row and its x2many values exist."""
 
+    def check_write_access(self, env: Env, vals: Vals) -> None:
+        """The access check of a public ``write`` (overridden where Odoo checks another model first)."""
+        from harmonizer.sandbox import access
+
+        access.check(env, self.model, "write")
+
     def prepare_write(self, env: Env, ids: list[int], vals: Vals) -> Vals:
         return vals
 

@@ -78,11 +78,11 @@ class Warehouse(ModelHooks):
         routes = _create_routes(su, row, types)
         su[self.model]._write([rec_id], {**types, **routes})
 
-    def prepare_write(self, env: Env, ids: list[int], vals: Vals) -> Vals:
+    def check_write_access(self, env: Env, vals: Vals) -> None:
         if "name" in vals:
-            # renaming cascades to the routes' names, so their write right is checked first
+            # Odoo renames the routes before writing the warehouse: their right is checked first
             access.check(env, "stock.route", "write")
-        return vals
+        access.check(env, self.model, "write")
 
     def after_write(self, env: Env, ids: list[int], vals: Vals) -> None:
         su = env.sudo()

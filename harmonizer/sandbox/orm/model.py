@@ -135,7 +135,7 @@ class Model(SearchMixin, ReadMixin, WriteMixin, MetaMixin):
         return self._create(vals_list)
 
     def write(self, ids: Any, vals: dict[str, Any]) -> bool:
-        self.check("write")
+        self.hooks.check_write_access(self.env, vals if isinstance(vals, dict) else {})
         return self._write(_ids(ids), vals)
 
     def unlink(self, ids: Any) -> bool:
