@@ -1,0 +1,71 @@
+"""Replay every captured transcript entry against the stand-in over real HTTP.
+
+One pytest item per entry, in replay order (transcript files by name, then entry order),
+ids ``test_transcript[<version>-<file>-<NNN>-<protocol>-<title>]``. One fresh stand-in per
+version serves all its entries (see ``replay/session.py`` for why, and ``replay/fixture.py``
+for the fixture). Each request is decoded, its database, uid and ids are mapped to the
+stand-in's, it is re-encoded and POSTed; the answer is compared structurally
+(``replay/compare.py``). Entries that cannot match are listed in ``XFAIL`` with the reason.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from replay.session import ReplaySession
+from replay.transcripts import REFERENCE_ROOT, Entry, load_entries
+
+VERSIONS = ["17.0"]
+
+#: Entries that cannot match, by "<version>-<file>-<NNN>" (at most 3% of a version's entries).
+XFAIL: dict[str, str] = {
+    "17.0-crud-006": "sale.order.line is not a stand-in model (absent from the reference fields/), "
+                     "so sale.order.order_line cannot hold the captured line ids",
+    "17.0-crud-007": "sale.order.line is not a stand-in model (absent from the reference fields/), "
+                     "so sale.order.order_line cannot hold the captured line ids",
+}
+
+
+def _params() -> list:
+    params = []
+    for version in VERSIONS:
+        if not (REFERENCE_ROOT / version / "transcripts").is_dir():
+            continue
+        for entry in load_entries(version):
+            reason = XFAIL.get(f"{entry.version}-{entry.file}-{entry.index:03d}")
+            marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+            params.append(pytest.param(entry, id=entry.test_id, marks=marks))
+    return params
+
+
+PARAMS = _params()
+
+
+@pytest.fixture(scope="module")
+def sessions(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, ReplaySession]]:
+    opened: dict[str, ReplaySession] = {}
+
+    class Sessions(dict):
+        def __missing__(self, version: str) -> ReplaySession:
+            session = ReplaySession(version, tmp_path_factory.mktemp(f"replay-{version}"))
+            opened[version] = self[version] = session
+            return session
+
+    yield Sessions()
+    for session in opened.values():
+        session.close()
+
+
+@pytest.mark.skipif(not PARAMS, reason=f"reference transcripts not found under {REFERENCE_ROOT}")
+@pytest.mark.parametrize("entry", PARAMS)
+def test_transcript(entry: Entry, sessions: dict[str, ReplaySession]) -> None:
+    session = sessions[entry.version]
+    index = session.entries.index(entry)
+    outcome = session.outcome(index)
+    assert not outcome.problems, f"{entry.title}\n" + "\n".join(f"- {p}" for p in outcome.problems)
