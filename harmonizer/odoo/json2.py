@@ -40,6 +40,8 @@ _MODEL_METHODS: dict[str, tuple[str, ...]] = {
     "check_object_reference": ("module", "xml_id"),
     "context_get": (),
     "read_group": ("domain", "fields", "groupby", "offset", "limit", "orderby", "lazy"),
+    "load": ("fields", "data"),
+    "name_create": ("name",),
 }
 #: record methods: ``ids`` first, then these names.
 _RECORD_METHODS: dict[str, tuple[str, ...]] = {

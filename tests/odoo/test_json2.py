@@ -125,6 +125,12 @@ def test_positional_calls_bind_to_the_bodies_odoo_accepted(model: str, method: s
     assert bind_arguments(model, method, args, kwargs) in _json2_bodies(transcript_method)
 
 
+def test_load_is_a_model_method() -> None:
+    """The executor creates records with their external ids through ``load(fields, data)``."""
+    body = bind_arguments("stock.route", "load", [["id", "name"], [["__harmonizer__.r", "R"]]], {})
+    assert body == {"fields": ["id", "name"], "data": [["__harmonizer__.r", "R"]]}
+
+
 def test_unknown_method_with_several_positionals_is_refused_clearly() -> None:
     with pytest.raises(HarmonizerError, match="by keyword"):
         bind_arguments("sale.order", "action_custom", [[1], "x"], {})
