@@ -7,12 +7,16 @@ Rules kept here so that text, Markdown and any later format cannot disagree:
 - A field is shown as a block of lines (code, long text) only when it is not secret and
   one of its raw values is a string holding a newline; updates of such fields are shown
   as a compact unified diff (one line of context).
+- Text from the plan (values, addresses, errors) goes through ``visible`` before it
+  reaches a terminal or a document: a control character (an escape sequence in a value
+  read from Odoo) is shown as ``\\xNN``, never sent raw.
 - No-op changes are never listed; counts and statuses come from ``SitePlan.counts``.
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 
 from harmonizer.plan.model import REDACTED, Action, Change, Counts, FieldChange, Plan, SitePlan
@@ -29,13 +33,21 @@ VERBS = {Action.CREATE: "create", Action.UPDATE: "update", Action.DELETE: "delet
 PAST = {Action.CREATE: "created", Action.UPDATE: "updated", Action.DELETE: "deleted", Action.NOOP: "unchanged"}
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """``text`` with control characters (but tab and newline) written as ``\\xNN``."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 def shown(fc: FieldChange, side: str) -> str:
     """The display text of one side (``"before"`` or ``"after"``) of a field change."""
     text = fc.before_text if side == "before" else fc.after_text
     if fc.secret and text not in EMPTY_TEXTS:
         # A secret is never shown, even if a hand-built plan put it in the display text.
         return REDACTED
-    return text
+    return visible(text)
 
 
 def block_lines(fc: FieldChange) -> tuple[list[str], list[str]] | None:
@@ -45,7 +57,7 @@ def block_lines(fc: FieldChange) -> tuple[list[str], list[str]] | None:
     values = (fc.before, fc.after)
     if not any(isinstance(v, str) and "\n" in v for v in values):
         return None
-    before, after = (v.splitlines() if isinstance(v, str) else [] for v in values)
+    before, after = ([visible(line) for line in v.splitlines()] if isinstance(v, str) else [] for v in values)
     return before, after
 
 

@@ -25,6 +25,7 @@ from harmonizer.render.common import (
     target,
     template_label,
     total_counts,
+    visible,
 )
 
 TITLE = "Harmonizer plan"
@@ -35,7 +36,7 @@ _SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 
 def escape(text: str) -> str:
     """Text safe inside a table cell or a paragraph: punctuation escaped, newlines as ``<br>``."""
-    text = _SPECIAL.sub(r"\\\1", text.replace("&", "&amp;"))
+    text = _SPECIAL.sub(r"\\\1", visible(text).replace("&", "&amp;"))
     if text.startswith("#"):  # a heading only at the start of a line
         text = "\\" + text
     return text.replace("\r\n", "\n").replace("\n", "<br>")
@@ -44,6 +45,7 @@ def escape(text: str) -> str:
 def code_span(text: str, *, in_table: bool = False) -> str:
     """Inline code that survives backticks inside it. In a table cell a pipe must still be
     escaped (GFM splits cells before it parses code spans, and drops that backslash)."""
+    text = visible(text)
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     ticks = "`" * (longest + 1)
     body = text.replace("|", "\\|") if in_table else text

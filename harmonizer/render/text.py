@@ -50,6 +50,7 @@ from harmonizer.render.common import (
     target,
     template_label,
     total_counts,
+    visible,
 )
 
 DEFAULT_WIDTH = 100
@@ -109,7 +110,7 @@ def render_text(plan: Plan, *, color: bool = False, width: int | None = None) ->
     if plan.failures:
         console.print()
     for failure in plan.failures:
-        console.print(Text.assemble(("✗ ", "bold red"), (failure.site, "bold"), f": {failure.error}"))
+        console.print(Text.assemble(("✗ ", "bold red"), (visible(failure.site), "bold"), f": {visible(failure.error)}"))
     if several:
         console.print()
         console.print(_total_line(plan))
@@ -127,7 +128,7 @@ def _summary_table(plan: Plan) -> Table:
     for row in site_rows(plan):
         numbers = ["-"] * 3 if row.counts is None else [str(row.counts.create), str(row.counts.update),
                                                          str(row.counts.delete)]
-        table.add_row(row.site, *numbers, Text(row.status, STATUS_STYLES[row.status]))
+        table.add_row(visible(row.site), *numbers, Text(row.status, STATUS_STYLES[row.status]))
     return table
 
 
@@ -154,26 +155,27 @@ def _total_line(plan: Plan) -> Text:
 def _print_site(console: Console, site: SitePlan) -> None:
     console.print()
     console.print(Text.assemble(
-        (site.site, "bold"),
-        f": {site.url}, database {site.database}, Odoo {site.odoo_version}, template {template_label(site)}",
+        (visible(site.site), "bold"),
+        visible(f": {site.url}, database {site.database}, Odoo {site.odoo_version}, "
+                f"template {template_label(site)}"),
     ))
     for change in site.pending:
         console.print()
         for line in change_lines(change):
             console.print(line)
     console.print()
-    console.print(Text(plan_sentence(site), "bold"))
+    console.print(Text(visible(plan_sentence(site)), "bold"))
 
 
 def change_lines(change: Change) -> list[Text]:
     """The lines of one change: address, reason, source, then its fields."""
     style = ACTION_STYLES[change.action]
     lines = [Text.assemble(CHANGE_INDENT, (change.action.symbol, f"bold {style}"), " ",
-                           (change.address, "bold"), f" ({target(change)})")]
+                           (visible(change.address), "bold"), f" ({visible(target(change))})")]
     if change.reason:
-        lines.append(Text(f"{FIELD_INDENT}# {change.reason}", "dim"))
+        lines.append(Text(f"{FIELD_INDENT}# {visible(change.reason)}", "dim"))
     if change.source:
-        lines.append(Text(f"{FIELD_INDENT}# source: {change.source}", "dim"))
+        lines.append(Text(f"{FIELD_INDENT}# source: {visible(change.source)}", "dim"))
     for fc in change.fields:
         lines.extend(field_lines(change.action, fc))
     return lines
@@ -183,9 +185,9 @@ def field_lines(action: Action, fc: FieldChange) -> list[Text]:
     """``key: old → new`` (create: the new value, delete: the old one), or a block for code."""
     blocks = block_lines(fc)
     if blocks is not None:
-        return [Text(f"{FIELD_INDENT}{fc.key}:"), *_block(action, *blocks)]
+        return [Text(f"{FIELD_INDENT}{visible(fc.key)}:"), *_block(action, *blocks)]
     before, after = shown(fc, "before"), shown(fc, "after")
-    head = f"{FIELD_INDENT}{fc.key}: "
+    head = f"{FIELD_INDENT}{visible(fc.key)}: "
     if action is Action.CREATE:
         return [Text.assemble(head, (after, "green"))]
     if action is Action.DELETE:
@@ -206,7 +208,7 @@ def _block(action: Action, before: list[str], after: list[str]) -> list[Text]:
 def render_apply_result(result: ApplyResult, *, color: bool = False, width: int | None = None) -> str:
     """One line per outcome (applied, failed with its error, not attempted), then a summary."""
     console = make_console(color, width)
-    console.print(Text(f"{result.site}:", "bold"))
+    console.print(Text(f"{visible(result.site)}:", "bold"))
     for outcome in result.outcomes:
         console.print(outcome_line(outcome))
     console.print(Text(apply_sentence(result), "bold green" if result.ok else "bold red"))
@@ -215,12 +217,13 @@ def render_apply_result(result: ApplyResult, *, color: bool = False, width: int 
 
 def outcome_line(outcome: Outcome) -> Text:
     record = f" (#{outcome.record_id})" if outcome.record_id is not None else ""
+    address = visible(outcome.address)
     if outcome.status == "applied":
-        return Text.assemble(CHANGE_INDENT, ("✓ ", "green"), outcome.address, f": {PAST[outcome.action]}{record}")
+        return Text.assemble(CHANGE_INDENT, ("✓ ", "green"), address, f": {PAST[outcome.action]}{record}")
     if outcome.status == "failed":
-        return Text.assemble(CHANGE_INDENT, ("✗ ", "bold red"), outcome.address,
-                             (f": {VERBS[outcome.action]} failed: {outcome.error or 'unknown error'}", "red"))
-    return Text.assemble(CHANGE_INDENT, ("· ", "dim"), outcome.address,
+        return Text.assemble(CHANGE_INDENT, ("✗ ", "bold red"), address,
+                             (f": {VERBS[outcome.action]} failed: {visible(outcome.error or 'unknown error')}", "red"))
+    return Text.assemble(CHANGE_INDENT, ("· ", "dim"), address,
                          (f": {VERBS[outcome.action]} {outcome.status}", "dim"))
 
 

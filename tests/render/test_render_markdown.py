@@ -87,3 +87,10 @@ def test_empty_plan_and_metadata() -> None:
     out = render_markdown(plan())
     assert "No sites were planned." in out
     assert "Planned at 2026-03-01T10:00:00Z by harmonizer 0.1.0." in out
+
+
+def test_control_characters_are_made_visible() -> None:
+    out = render_markdown(plan(site("s", update("system_parameter.p", "ir.config_parameter", 1,
+                                                fc("value", "a\x1b[2Jb", "c")))))
+    assert "\x1b" not in out
+    assert "a\\\\x1b\\[2Jb" in out  # the backslash of \x1b is itself escaped for Markdown

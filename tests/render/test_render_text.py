@@ -165,3 +165,13 @@ def test_should_color() -> None:
 class _Broken(io.StringIO):
     def isatty(self) -> bool:
         raise ValueError("I/O operation on closed file")
+
+
+def test_control_characters_from_odoo_are_never_sent_raw() -> None:
+    out = render_text(plan(site("s", update("system_parameter.p", "ir.config_parameter", 1,
+                                            fc("value", "a\x1b[2J\rb", "c")),
+                                     update("server_action.a", "ir.actions.server", 2,
+                                            fc("code", "x = 1\ny = '\x1b]0;t\x07'\n", "x = 1\n")))))
+    assert "\x1b" not in out and "\r" not in out and "\x07" not in out
+    assert '      value: "a\\x1b[2J\\x0db" → "c"' in lines_of(out)
+    assert "          -y = '\\x1b]0;t\\x07'" in lines_of(out)
