@@ -154,3 +154,13 @@ def test_unknown_variable_type(project: ProjectDir) -> None:
     [error] = _variables(project, "  n:\n    type: decimal\n    default: 1\n")
     assert error.startswith(f"{HEADER}:5: variables.n: type: Input should be 'string', 'int', 'float', ... "
                             "or 'list' (6 values), got 'decimal'")
+
+
+def test_variable_missing_type_is_located_at_its_name(project: ProjectDir) -> None:
+    assert _variables(project, "  amount:\n    default: 1\n") == [
+        f"{HEADER}:4: variables.amount: missing required key 'type'"]
+
+
+def test_variables_must_be_a_mapping(project: ProjectDir) -> None:
+    project.write(HEADER, 'name: distribution-standard\nversion: "1.0.0"\nvariables: [a, b]\n')
+    assert project.load_errors() == [f"{HEADER}:3: variables: Input should be a valid dictionary (got list)"]
