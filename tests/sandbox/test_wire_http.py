@@ -100,3 +100,35 @@ def test_unknown_path_is_404_html(running: RunningSandbox) -> None:
     assert response.getheader("Content-Type") == "text/html; charset=utf-8"
     response.read()
     connection.close()
+
+
+def test_serve_entry_point_with_the_real_stand_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from harmonizer.sandbox.serve import serve
+    from harmonizer.sandbox.service import SandboxServer
+
+    seeded = SandboxServer(tmp_path)
+    seeded.ensure_database("harmonizer_demo")
+    seeded.close()
+    monkeypatch.setenv("HARMONIZER_SANDBOX_FAULTS", "2:http502")
+    ready: list[str] = []
+    stop = threading.Event()
+    thread = threading.Thread(target=serve, args=(tmp_path, 0),
+                              kwargs={"on_ready": ready.append, "stop": stop}, daemon=True)
+    thread.start()
+    try:
+        for _ in range(500):
+            if ready:
+                break
+            stop.wait(0.01)
+        assert ready and ready[0].startswith("http://127.0.0.1:")
+        common = xmlrpc.client.ServerProxy(f"{ready[0]}/xmlrpc/2/common")
+        assert common.version()["server_serie"] == "17.0"
+        with pytest.raises(xmlrpc.client.ProtocolError) as info:  # call 2: the env lever
+            common.login("harmonizer_demo", "admin", "admin")
+        assert info.value.errcode == 502
+        assert common.login("harmonizer_demo", "admin", "admin") == 2
+        assert xmlrpc.client.ServerProxy(f"{ready[0]}/xmlrpc/2/db").list() == ["harmonizer_demo"]
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+    assert not thread.is_alive()

@@ -174,3 +174,21 @@ def test_reset_is_seen_by_a_raw_socket(running: RunningSandbox, levers: Levers) 
         except ConnectionResetError:
             data = b""
     assert data == b""  # no status line, no bytes at all
+
+
+def test_reset_after_commits_on_the_real_stand_in() -> None:
+    from harmonizer.sandbox.service import SandboxServer
+
+    server = SandboxServer(None)
+    server.ensure_database("levers")
+    levers = Levers(faults=parse_faults("1:reset-after"))
+    try:
+        with start(WireApp(server, levers)) as running:
+            params = ("levers", 2, "admin", "ir.config_parameter", "create", [{"key": "lever.key", "value": "v"}])
+            with pytest.raises(ConnectionError):
+                post_xml(running, "execute_kw", *params)
+            found = post_xml(running, "execute_kw", "levers", 2, "admin", "ir.config_parameter", "search_read",
+                             [[["key", "=", "lever.key"]]], {"fields": ["value"]})
+            assert [row["value"] for row in found] == ["v"]  # type: ignore[union-attr]
+    finally:
+        server.close()
