@@ -17,7 +17,7 @@ from typing import Protocol
 from harmonizer.plan.model import Plan
 from harmonizer.render.json import plan_from_json, plan_to_dict, plan_to_json, render_json
 from harmonizer.render.markdown import render_markdown
-from harmonizer.render.text import render_apply_result, render_text, should_color
+from harmonizer.render.text import SiteApplyLike, render_apply, render_apply_result, render_text, should_color
 
 
 class PlanRenderer(Protocol):
@@ -43,9 +43,11 @@ def render_plan(plan: Plan, fmt: str, *, color: bool = False, width: int | None 
 __all__ = [
     "RENDERERS",
     "PlanRenderer",
+    "SiteApplyLike",
     "plan_from_json",
     "plan_to_dict",
     "plan_to_json",
+    "render_apply",
     "render_apply_result",
     "render_json",
     "render_markdown",

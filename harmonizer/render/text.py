@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Mapping
-from typing import TextIO
+from collections.abc import Mapping, Sequence
+from typing import Protocol, TextIO
 
 from rich import box
 from rich.console import Console
@@ -205,14 +205,61 @@ def _block(action: Action, before: list[str], after: list[str]) -> list[Text]:
 
 # -- apply -----------------------------------------------------------------------------------
 
+class SiteApplyLike(Protocol):
+    """One site's apply as the Python API reports it (``harmonizer.project.SiteApply``):
+    its result if the executor ran, its one-line error if the site failed."""
+
+    @property
+    def site(self) -> str: ...
+    @property
+    def result(self) -> ApplyResult | None: ...
+    @property
+    def error(self) -> str | None: ...
+
+
 def render_apply_result(result: ApplyResult, *, color: bool = False, width: int | None = None) -> str:
     """One line per outcome (applied, failed with its error, not attempted), then a summary."""
     console = make_console(color, width)
+    _print_result(console, result)
+    return _output(console)
+
+
+def render_apply(applies: Sequence[SiteApplyLike], *, color: bool = False, width: int | None = None) -> str:
+    """Every site's apply, then (for several sites) one closing line over all of them."""
+    console = make_console(color, width)
+    for index, site_apply in enumerate(applies):
+        if index:
+            console.print()
+        if site_apply.result is not None:
+            _print_result(console, site_apply.result)
+        if site_apply.error and (site_apply.result is None or site_apply.result.ok):
+            # A failed outcome already names its error; otherwise (a stale plan, no
+            # connection) the site's own error is the only word on what happened.
+            console.print(_site_error_line(site_apply.site, site_apply.error))
+    if len(applies) > 1:
+        failed = sum(1 for a in applies if a.error or a.result is None or not a.result.ok)
+        applied = sum(a.result.count("applied") for a in applies if a.result is not None)
+        console.print()
+        if failed:
+            console.print(Text(f"Apply failed on {failed} of {len(applies)} sites ({applied} change(s) applied).",
+                               "bold red"))
+        else:
+            console.print(Text(f"Apply complete on {len(applies)} sites: {applied} applied.", "bold green"))
+    return _output(console)
+
+
+def _site_error_line(site: str, error: str) -> Text:
+    text = visible(error)
+    if not text.startswith((site, f"site {site}")):
+        text = f"{visible(site)}: {text}"
+    return Text.assemble(("✗ ", "bold red"), text)
+
+
+def _print_result(console: Console, result: ApplyResult) -> None:
     console.print(Text(f"{visible(result.site)}:", "bold"))
     for outcome in result.outcomes:
         console.print(outcome_line(outcome))
     console.print(Text(apply_sentence(result), "bold green" if result.ok else "bold red"))
-    return _output(console)
 
 
 def outcome_line(outcome: Outcome) -> Text:
