@@ -13,6 +13,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -69,3 +70,41 @@ def test_transcript(entry: Entry, sessions: dict[str, ReplaySession]) -> None:
     index = session.entries.index(entry)
     outcome = session.outcome(index)
     assert not outcome.problems, f"{entry.title}\n" + "\n".join(f"- {p}" for p in outcome.problems)
+
+
+def _entry(version: str, file: str, index: int) -> Entry:
+    return next(e for e in load_entries(version) if (e.file, e.index) == (file, index))
+
+
+@pytest.mark.skipif(not PARAMS, reason=f"reference transcripts not found under {REFERENCE_ROOT}")
+def test_harness_detects_changed_answers() -> None:
+    """The comparison is not vacuous: each kind of difference it promises to catch is caught."""
+    import copy
+
+    from replay.compare import Comparer
+    from replay.fixture import ReferenceFields
+    from replay.idmap import IdMap
+    from replay.transcripts import decode_answer
+
+    entry = _entry("17.0", "crud", 1)  # JSON-RPC search_read of stock.warehouse
+    captured = decode_answer(entry)
+    ids = IdMap()
+    ids.fixture_ids["stock.warehouse"] = {1, 2}
+    comparer = Comparer(ids, ReferenceFields("17.0"), {})
+    assert comparer.answers(captured, copy.deepcopy(captured), "stock.warehouse", "search_read") == []
+
+    def changed(edit: Any) -> list[str]:
+        answer = copy.deepcopy(captured)
+        edit(answer.result)
+        return comparer.answers(captured, answer, "stock.warehouse", "search_read")
+
+    assert changed(lambda rows: rows[0].update(reception_steps="two_steps"))  # selection value
+    assert changed(lambda rows: rows[0].pop("code"))  # keys
+    assert changed(lambda rows: rows.pop())  # list length
+    assert changed(lambda rows: rows[0].update(partner_id=False))  # false
+    assert changed(lambda rows: rows[0].update(id=7))  # a fixture id
+    assert changed(lambda rows: rows[0]["route_ids"].append(99))  # x2many length
+    error = decode_answer(_entry("17.0", "errors", 1))
+    other = copy.deepcopy(error)
+    other.error["data"]["name"] = "odoo.exceptions.AccessError"
+    assert comparer.answers(error, other, "no.such.model", "search")
