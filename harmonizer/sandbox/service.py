@@ -38,7 +38,7 @@ DB_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 def operational_error(db: str) -> PythonError:
     message = f'connection to server at "127.0.0.1", port 5432 failed: FATAL:  database "{db}" does not exist\n'
-    return PythonError("psycopg2.OperationalError", message, traceback_text=message.rstrip("\n"))
+    return PythonError("psycopg2.OperationalError", message)
 
 
 def as_server_exception(exc: Exception) -> ServerException:

@@ -64,6 +64,13 @@ class ActionServer(ModelHooks):
             vals["name"] = ACTION_NAMES.get(vals.get("state") or "object_write", "Execute Code")
         return vals
 
+    def after_create(self, env: Env, rec_id: int, vals: Vals) -> None:
+        _store_model_name(env, self.model, [rec_id])
+
+    def after_write(self, env: Env, ids: list[int], vals: Vals) -> None:
+        if "model_id" in vals:
+            _store_model_name(env, self.model, ids)
+
     def prepare_write(self, env: Env, ids: list[int], vals: Vals) -> Vals:
         if "state" in vals:
             rows = env.store.rows(env.spec(self.model), ids)
@@ -81,6 +88,15 @@ class ActionServer(ModelHooks):
             automation = row.get("base_automation_id")
             if automation:
                 _check_same_model(env, automation, [row])
+
+
+def _store_model_name(env: Env, model: str, ids: list[int]) -> None:
+    """model_name is a stored related field on ir.actions.server (17.0): keep it in step."""
+    spec = env.spec(model)
+    if "model_name" not in spec.fields or not spec.fields["model_name"].store:
+        return
+    for rec_id, row in env.store.rows(spec, ids).items():
+        env.store.update(spec, [rec_id], {"model_name": _model_of(env, row.get("model_id"))})
 
 
 def _check_same_model(env: Env, automation_id: int, actions: list[Row]) -> None:

@@ -79,7 +79,12 @@ def settings_default_get(model: Model, fields_list: list[str]) -> dict[str, Any]
              "lock_confirmed_po": company.get("po_lock") == "lock", "use_po_lead": False,
              "use_security_lead": False, "group_stock_multi_locations": False,
              "group_stock_adv_location": False, "module_delivery": True}
-    return {name: known[name] for name in fields_list if name in known}
+    out = {name: known[name] for name in fields_list if name in known}
+    # Odoo 17 answers these two whatever was asked (defaults of other settings modules)
+    out["portal_allow_api_keys"] = False
+    sale = model.env["ir.module.module"].sudo()._search([("name", "=", "sale"), ("state", "=", "installed")])
+    out["is_installed_sale"] = sale[0] if sale else False
+    return out
 
 
 class Carrier(ModelHooks):
@@ -134,8 +139,11 @@ class ProductCategory(ModelHooks):
     def before_unlink(self, env: Env, ids: list[int]) -> None:
         data = env["ir.model.data"].sudo()
         protected = data._search([("module", "=", "product"), ("name", "=", "product_category_all")])
-        rows = data._read(protected, ["res_id"])
-        if any(r["res_id"] in ids for r in rows):
+        default = {r["res_id"] for r in data._read(protected, ["res_id"])}
+        if not default:  # no xmlid (e.g. rows loaded from a dump): the root category named "All"
+            spec = env.spec(self.model)
+            default = {i for i, r in env.store.rows(spec).items() if r.get("name") == "All" and not r.get("parent_id")}
+        if default & set(ids):
             raise UserError("You cannot delete this product category, it is the default generic category.")
 
 
