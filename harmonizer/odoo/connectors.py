@@ -106,7 +106,7 @@ class RpcConnector:
         info = describe(service_name, method, args)
         self.stats.calls[info.key] += 1
         if info.model is not None:
-            log_call(self.PROTOCOL, info.model, info.model_method or "", *_object_arguments(args))
+            log_call(self.PROTOCOL, info.model, info.model_method or "", *_object_arguments(method, args))
         else:
             log_call(self.PROTOCOL, service_name, method)  # service args may hold the password
         path, body, headers = self.encode(service_name, method, args, info)
@@ -126,8 +126,10 @@ class RpcConnector:
         raise NotImplementedError
 
 
-def _object_arguments(args: tuple[Any, ...]) -> tuple[Any, Any]:
+def _object_arguments(method: str, args: tuple[Any, ...]) -> tuple[Any, Any]:
     """(positional, keyword) model arguments of an execute_kw/execute call, never the credentials."""
+    if method == "execute":  # execute(db, uid, password, model, method, *args)
+        return list(args[5:]), {}
     positional = args[5] if len(args) > 5 else []
     keywords = args[6] if len(args) > 6 and isinstance(args[6], dict) else {}
     return positional, keywords
