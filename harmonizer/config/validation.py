@@ -44,7 +44,7 @@ def validate_model(model_cls: type[M], raw: Any, file: str, *, label: str | None
         errors = []
         for err in exc.errors(include_url=False):
             loc = tuple(err["loc"])
-            line = line_of(raw, _yaml_path(loc, model_cls), base)
+            line = line_of(raw, _yaml_path(loc), base)
             secret = bool(loc) and loc[0] in redact
             message = describe(err, model_cls, secret=secret)
             errors.append(ConfigError(f"{label}: {message}" if label else message, Location(file, line)))
@@ -104,7 +104,7 @@ def _short_scalar(value: Any) -> bool:
     return isinstance(value, str | int | float | bool) and len(repr(value)) <= 60
 
 
-def _yaml_path(loc: tuple[Any, ...], model_cls: type[BaseModel]) -> tuple[PathKey, ...]:
+def _yaml_path(loc: tuple[Any, ...]) -> tuple[PathKey, ...]:
     # pydantic may put union member tags into loc (e.g. 'str', "literal['a']"): those
     # steps do not exist in the document and line_of simply stops at them.
     return tuple(step for step in loc if isinstance(step, str | int))

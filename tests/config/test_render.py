@@ -242,3 +242,14 @@ def test_secret_value_never_appears_in_a_body_error(project: ProjectDir) -> None
     errors = _render_errors(project, env={"WH1_N8N_TOKEN": "tok-5a5a"})
     assert errors == [f"{TEMPLATE_DIR}/zz_more.yaml:3: company_settings.mode: po_double_validation: "
                       "Input should be 'one_step' or 'two_step'"]
+
+
+def test_expression_results_keep_their_type(project: ProjectDir) -> None:
+    project.write(f"{TEMPLATE_DIR}/zz_more.yaml", """
+        company_settings:
+          doubled:
+            po_double_validation_amount: "{{ po_approval_amount * 2 }}"
+            po_lead: "{{ 3 if 'pilot' in site.tags else 1 }}"
+    """)
+    body = project.load().render("wh1", {}).resources["company_settings.doubled"].body
+    assert body == {"po_double_validation_amount": 15000.0, "po_lead": 3.0}

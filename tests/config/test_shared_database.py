@@ -105,3 +105,20 @@ def test_unknown_secrets_are_not_compared_but_known_ones_are(project: ProjectDir
         f"{TEMPLATE_DIR}/automation.yaml:6: sites wh1 and wh2 share database 'harmonizer_demo' at "
         "sandbox://harmonizer_demo, but render server_action.notify_n8n_order_approved differently: "
         "webhook_url (from a secret)"]
+
+
+def test_real_servers_are_grouped_by_url_and_database(project: ProjectDir) -> None:
+    for name, url in (("wh1", "https://ERP.example.com/"), ("wh2", "https://erp.example.com")):
+        project.write(f"sites/{name}.yaml", f"""
+            template: distribution-standard
+            odoo:
+              url: {url}
+              database: prod
+              login: harmonizer
+              password_env: ODOO_PASSWORD
+            scope:
+              company: Harmonia
+        """)
+    [error] = project.validate()
+    assert error.startswith("sites/wh2.yaml:7: sites wh1 and wh2 share database 'prod' at https://erp.example.com "
+                            "with the same scope (company 'Harmonia')")
