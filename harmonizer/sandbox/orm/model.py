@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from harmonizer.sandbox import access
 from harmonizer.sandbox.exceptions import value_error
+from harmonizer.sandbox.orm.load import LoadMixin
 from harmonizer.sandbox.orm.meta import MetaMixin
 from harmonizer.sandbox.orm.read import ReadMixin
 from harmonizer.sandbox.orm.search import SearchMixin
@@ -27,6 +28,7 @@ PUBLIC = frozenset({
     "search", "search_read", "search_count", "read", "create", "write", "unlink", "fields_get",
     "name_search", "read_group", "default_get", "exists", "copy", "action_archive", "action_unarchive",
     "toggle_active", "flush_model", "check_access_rights", "get_external_id", "check_object_reference",
+    "load",
 })
 #: Methods that never write (the service runs them in a read-only transaction).
 READ_ONLY = frozenset({"search", "search_read", "search_count", "read", "fields_get", "name_search",
@@ -42,7 +44,7 @@ def _ids(ids: Any) -> list[int]:
     return list(ids or [])
 
 
-class Model(SearchMixin, ReadMixin, WriteMixin, MetaMixin):
+class Model(SearchMixin, ReadMixin, WriteMixin, MetaMixin, LoadMixin):
     def __init__(self, env: Env, spec: ModelSpec, hooks: ModelHooks) -> None:
         self.env = env
         self.spec = spec
