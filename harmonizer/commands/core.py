@@ -1,0 +1,137 @@
+"""The core commands: plan, apply, validate, render, sites, doctor."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from harmonizer.commands.common import (
+    app_from,
+    color_enabled,
+    handle_errors,
+    render_plan_as,
+    selectors_from,
+    stderr,
+    with_selectors,
+)
+from harmonizer.errors import ConfigError, HarmonizerError
+from harmonizer.plan.model import Plan
+
+
+def register(group: click.Group) -> None:
+    @group.command()
+    @with_selectors
+    @click.option("--detailed-exitcode", is_flag=True, help="Exit 0: no changes, 2: changes, 1: error.")
+    @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text")
+    @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Also save the plan (JSON) here.")
+    @click.pass_context
+    @handle_errors
+    def plan(ctx: click.Context, selectors: tuple[str, ...], sites: tuple[str, ...], tags: tuple[str, ...],
+             detailed_exitcode: bool, fmt: str, out: Path | None) -> None:
+        """Show what apply would change, field by field."""
+        app = app_from(ctx)
+        result = app.plan(selectors_from(selectors, sites, tags))
+        click.echo(render_plan_as(result, fmt), nl=False)
+        if out is not None:
+            out.write_text(json.dumps(result.to_dict(), indent=2) + "\n")
+            stderr(f"Saved the plan to {out}.")
+        if result.failures:
+            sys.exit(1)
+        if detailed_exitcode and result.has_changes:
+            sys.exit(2)
+
+
+    @group.command()
+    @with_selectors
+    @click.option("--auto-approve", is_flag=True, help="Apply without asking for confirmation.")
+    @click.pass_context
+    @handle_errors
+    def apply(ctx: click.Context, selectors: tuple[str, ...], sites: tuple[str, ...], tags: tuple[str, ...],
+              auto_approve: bool) -> None:
+        """Plan, show, confirm, then apply exactly that plan (or apply a saved plan FILE)."""
+        app = app_from(ctx)
+        saved = [s for s in selectors if s.endswith(".json") and Path(s).is_file()]
+        if saved:
+            if len(saved) != len(selectors) or sites or tags:
+                raise ConfigError("give either one saved plan file or site selectors, not both")
+            result = Plan.from_dict(json.loads(Path(saved[0]).read_text()))
+        else:
+            result = app.plan(selectors_from(selectors, sites, tags))
+        click.echo(render_plan_as(result, "text"), nl=False)
+        if result.failures:
+            sys.exit(1)
+        if not result.has_changes:
+            return
+        if not auto_approve:
+            if not sys.stdin.isatty():
+                raise HarmonizerError("refusing to apply without confirmation: stdin is not a terminal "
+                                      "(pass --auto-approve)")
+            if not click.confirm("Apply these changes?", default=False):
+                stderr("Apply cancelled: nothing was changed.")
+                sys.exit(1)
+        outcomes = app.apply(result)
+        from harmonizer.render import render_apply
+
+        click.echo(render_apply(outcomes, color=color_enabled()), nl=False)
+        if not all(o.ok for o in outcomes):
+            sys.exit(1)
+
+
+    @group.command()
+    @click.pass_context
+    @handle_errors
+    def validate(ctx: click.Context) -> None:
+        """Check every template and site offline."""
+        app = app_from(ctx)
+        errors = app.validate()
+        for error in errors:
+            stderr(f"Error: {error}")
+        if errors:
+            sys.exit(1)
+        names = app.select(["all"])
+        click.echo(f"OK: {len(app.project.templates)} template(s), {len(names)} site(s) valid.")
+
+
+    @group.command()
+    @with_selectors
+    @click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml")
+    @click.pass_context
+    @handle_errors
+    def render(ctx: click.Context, selectors: tuple[str, ...], sites: tuple[str, ...], tags: tuple[str, ...],
+               fmt: str) -> None:
+        """Print the rendered desired state of sites (secrets redacted)."""
+        from harmonizer.render.desired import render_desired
+
+        app = app_from(ctx)
+        states = [app.render(name) for name in app.select(selectors_from(selectors, sites, tags))]
+        click.echo(render_desired(states, fmt), nl=False)
+
+
+    @group.command("sites")
+    @click.pass_context
+    @handle_errors
+    def sites_command(ctx: click.Context) -> None:
+        """List the sites with their template, tags and Odoo."""
+        from harmonizer.render.sites import render_sites
+
+        app = app_from(ctx)
+        click.echo(render_sites(app.project), nl=False)
+
+
+    @group.command()
+    @with_selectors
+    @click.pass_context
+    @handle_errors
+    def doctor(ctx: click.Context, selectors: tuple[str, ...], sites: tuple[str, ...], tags: tuple[str, ...]) -> None:
+        """Check reachability, login, version, modules and access rights of sites."""
+        from harmonizer.doctor import run_doctor
+        from harmonizer.render.doctor import render_doctor
+
+        app = app_from(ctx)
+        reports = [run_doctor(app, name) for name in app.select(selectors_from(selectors, sites, tags))]
+        click.echo(render_doctor(reports), nl=False)
+        if not all(r.ok for r in reports):
+            sys.exit(1)
