@@ -139,6 +139,8 @@ def _field_row(action: Action, fc: FieldChange) -> str:
             after = BELOW
         else:
             before = BELOW
+    if fc.carried:
+        after = f"{after} (unchanged, written again)"
     return f"| {code_span(fc.key, in_table=True)} | {before} | {after} |"
 
 

@@ -188,6 +188,8 @@ def field_lines(action: Action, fc: FieldChange) -> list[Text]:
         return [Text(f"{FIELD_INDENT}{visible(fc.key)}:"), *_block(action, *blocks)]
     before, after = shown(fc, "before"), shown(fc, "after")
     head = f"{FIELD_INDENT}{visible(fc.key)}: "
+    if fc.carried:
+        return [Text.assemble(head, (after, "dim"), ("  (unchanged, written again: Odoo recomputes it)", "dim"))]
     if action is Action.CREATE:
         return [Text.assemble(head, (after, "green"))]
     if action is Action.DELETE:
