@@ -17,10 +17,12 @@ from harmonizer import __version__
 from harmonizer.apply.executor import ApplyResult, Executor, Progress
 from harmonizer.config import load_project
 from harmonizer.errors import ConfigError, HarmonizerError, SiteError
-from harmonizer.model import DesiredState
+from harmonizer.kinds.registry import KINDS
+from harmonizer.model import DesiredState, Level
 from harmonizer.odoo.session import OdooSession, connect
 from harmonizer.plan.live import LiveReader
-from harmonizer.plan.model import Plan, SiteFailure, SitePlan
+from harmonizer.plan.model import REDACTED, Action, Plan, SiteFailure, SitePlan
+from harmonizer.plan.resolve import Resolver
 from harmonizer.plan.planner import plan_site
 
 PROJECT_ENV = "HARMONIZER_PROJECT"
@@ -113,12 +115,32 @@ class Harmonizer:
 
     def plan(self, selectors: list[str], on_event: SiteEvent | None = None) -> Plan:
         sites, failures = [], []
+        shared: dict[tuple[tuple[str, str], str], str] = {}
         for name in self.select(selectors):
             try:
-                sites.append(self.plan_one(name, on_event))
+                site_plan = self.plan_one(name, on_event)
             except HarmonizerError as exc:
                 failures.append(SiteFailure(name, _one_line(exc, name)))
+                continue
+            sites.append(self._share(site_plan, shared))
         return Plan(tuple(sites), tuple(failures), _now(), __version__)
+
+    def _share(self, site_plan: SitePlan, shared: dict[tuple[tuple[str, str], str], str]) -> SitePlan:
+        """Sites of one database share its database-level records: the first site in a plan
+        carries their changes, later sites show them as planned there (never twice)."""
+        database = self.project.sites[site_plan.site].odoo.database_key
+        changes = []
+        for change in site_plan.changes:
+            key = (database, change.address)
+            if KINDS[change.kind].level is not Level.DATABASE or change.action is Action.NOOP:
+                changes.append(change)
+            elif key in shared:
+                changes.append(replace(change, action=Action.NOOP, fields=(),
+                                       reason=f"planned with site {shared[key]} (same database)"))
+            else:
+                shared[key] = site_plan.site
+                changes.append(change)
+        return site_plan.with_changes(tuple(changes))
 
     def apply(self, plan: Plan, progress: Progress | None = None) -> list[SiteApply]:
         """Apply each site's plan; a site that fails does not stop the others (rollouts do)."""
@@ -130,7 +152,30 @@ class Harmonizer:
                 out.append(SiteApply(site_plan.site, getattr(exc, "result", None), _one_line(exc, site_plan.site)))
         return out
 
+    def refill_secrets(self, site_plan: SitePlan) -> SitePlan:
+        """A saved plan holds no secret: put the values back from a fresh render (environment)."""
+        if not any(f.secret and f.after == REDACTED for c in site_plan.changes for f in c.fields):
+            return site_plan
+        desired = self.render(site_plan.site)
+        changes = []
+        for change in site_plan.changes:
+            resource = desired.resources.get(change.address)
+            fields = []
+            for fchange in change.fields:
+                if fchange.secret and fchange.after == REDACTED:
+                    if resource is None:
+                        raise SiteError(site_plan.site, "the saved plan sets a secret of a resource the templates "
+                                                        "no longer declare: plan again", change.address)
+                    kind = KINDS[change.kind]
+                    body = kind.effective_body(resource)
+                    vtype = next(f.vtype for f in kind.field_maps(_major(site_plan.odoo_version)) if f.key == fchange.key)
+                    fchange = replace(fchange, after=vtype.desired(body.get(fchange.key), Resolver(), body))
+                fields.append(fchange)
+            changes.append(replace(change, fields=tuple(fields)))
+        return site_plan.with_changes(tuple(changes))
+
     def apply_site(self, site_plan: SitePlan, progress: Progress | None = None) -> ApplyResult:
+        site_plan = self.refill_secrets(site_plan)
         if not site_plan.has_changes:
             return ApplyResult(site_plan.site)
         with self.session(site_plan.site) as session:
@@ -146,3 +191,9 @@ def _one_line(exc: HarmonizerError, site: str) -> str:
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _major(version: str) -> int:
+    """The major version of a plan's ``odoo_version`` ("17.0-20240709" -> 17)."""
+    head = version.split(".", 1)[0].rpartition("~")[2]
+    return int(head) if head.isdigit() else 17

@@ -24,7 +24,7 @@ from harmonizer.kinds.base import FieldMap, Kind
 from harmonizer.kinds.registry import KINDS
 from harmonizer.kinds.values import same
 from harmonizer.plan.live import MODULE, NO_ARCHIVE_FILTER
-from harmonizer.plan.model import Action, Change, SitePlan
+from harmonizer.plan.model import REDACTED, Action, Change, SitePlan
 from harmonizer.plan.resolve import Resolver
 
 
@@ -124,6 +124,8 @@ class Executor:
             return []
         kind, out = KINDS[change.kind], []
         for fchange in change.fields:
+            if fchange.secret and fchange.before == REDACTED:
+                continue  # a saved plan keeps no secret, not even the old one: nothing to compare
             live = _fmap(kind, fchange.key, self.major).vtype.live(row.get(fchange.field), Resolver())
             if not same(live, fchange.before):
                 out.append(f"{change.address} {fchange.key}")
