@@ -21,9 +21,9 @@ from harmonizer.kinds.registry import KINDS
 from harmonizer.model import DesiredState, Level
 from harmonizer.odoo.session import OdooSession, connect
 from harmonizer.plan.live import LiveReader
-from harmonizer.plan.model import REDACTED, Action, Plan, SiteFailure, SitePlan
-from harmonizer.plan.resolve import Resolver
+from harmonizer.plan.model import REDACTED, Action, Change, Plan, SiteFailure, SitePlan
 from harmonizer.plan.planner import plan_site
+from harmonizer.plan.resolve import Resolver
 
 PROJECT_ENV = "HARMONIZER_PROJECT"
 STATE_DIR = ".harmonizer"
@@ -157,22 +157,8 @@ class Harmonizer:
         if not any(f.secret and f.after == REDACTED for c in site_plan.changes for f in c.fields):
             return site_plan
         desired = self.render(site_plan.site)
-        changes = []
-        for change in site_plan.changes:
-            resource = desired.resources.get(change.address)
-            fields = []
-            for fchange in change.fields:
-                if fchange.secret and fchange.after == REDACTED:
-                    if resource is None:
-                        raise SiteError(site_plan.site, "the saved plan sets a secret of a resource the templates "
-                                                        "no longer declare: plan again", change.address)
-                    kind = KINDS[change.kind]
-                    body = kind.effective_body(resource)
-                    vtype = next(f.vtype for f in kind.field_maps(_major(site_plan.odoo_version)) if f.key == fchange.key)
-                    fchange = replace(fchange, after=vtype.desired(body.get(fchange.key), Resolver(), body))
-                fields.append(fchange)
-            changes.append(replace(change, fields=tuple(fields)))
-        return site_plan.with_changes(tuple(changes))
+        major = _major(site_plan.odoo_version)
+        return site_plan.with_changes(tuple(_refill(site_plan.site, c, desired, major) for c in site_plan.changes))
 
     def apply_site(self, site_plan: SitePlan, progress: Progress | None = None) -> ApplyResult:
         site_plan = self.refill_secrets(site_plan)
@@ -197,3 +183,21 @@ def _major(version: str) -> int:
     """The major version of a plan's ``odoo_version`` ("17.0-20240709" -> 17)."""
     head = version.split(".", 1)[0].rpartition("~")[2]
     return int(head) if head.isdigit() else 17
+
+
+def _refill(site: str, change: Change, desired: DesiredState, major: int) -> Change:
+    if not any(f.secret and f.after == REDACTED for f in change.fields):
+        return change
+    resource = desired.resources.get(change.address)
+    if resource is None:
+        raise SiteError(site, "the saved plan sets a secret of a resource no template declares: plan again",
+                        change.address)
+    kind = KINDS[change.kind]
+    body = kind.effective_body(resource)
+    types = {f.key: f.vtype for f in kind.field_maps(major)}
+    fields = tuple(
+        replace(f, after=types[f.key].desired(body.get(f.key), Resolver(), body))
+        if f.secret and f.after == REDACTED else f
+        for f in change.fields
+    )
+    return replace(change, fields=fields)
