@@ -93,11 +93,20 @@ class Kind:
 
     def read_fields(self, major: int) -> list[str]:
         fields = {fmap.field for fmap in self.field_maps(major) if not fmap.create_only}
-        return sorted(fields | {"display_name", "write_uid", "write_date"})
+        extra = set(self.bound_fields(major)) if not self.owned else set()
+        return sorted(fields | extra | {"display_name", "write_uid", "write_date"})
 
     def bound_domain(self, company_id: int | None, warehouse_id: int | None) -> list[Any]:
-        """For bound kinds: the domain that finds the one record this site manages."""
+        """For bound kinds: the domain of every candidate record in this site's scope (one read)."""
         raise NotImplementedError(f"{self.key} is not a bound kind")
+
+    def bound_match(self, row: Mapping[str, Any], body: Mapping[str, Any]) -> bool:
+        """For bound kinds: is ``row`` (a candidate from ``bound_domain``) the record ``body`` means?"""
+        return True
+
+    def bound_fields(self, major: int) -> list[str]:
+        """Extra fields ``bound_match`` needs."""
+        return []
 
     def create_extras(self, body: Mapping[str, Any], major: int) -> dict[str, Any]:
         """Odoo values sent on create besides the managed fields (e.g. usage, a company)."""

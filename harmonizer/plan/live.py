@@ -54,8 +54,8 @@ class LiveSnapshot:
     owned: dict[str, OwnedRecord] = field(default_factory=dict)
     #: model -> id -> row as read
     rows: dict[str, dict[int, dict[str, Any]]] = field(default_factory=dict)
-    #: kind key -> the bound record's row (bound kinds only)
-    bound: dict[str, dict[str, Any] | None] = field(default_factory=dict)
+    #: kind key -> the candidate rows in the site's scope (bound kinds only)
+    bound: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def row(self, model: str, record_id: int | None) -> dict[str, Any] | None:
         if record_id is None:
@@ -164,7 +164,7 @@ class LiveReader:
         else:
             rows = self.client.search_read(kind.model, kind.bound_domain(snap.company_id, snap.warehouse_id),
                                            fields)
-            snap.bound[kind.key] = rows[0] if len(rows) == 1 else None
+            snap.bound[kind.key] = rows
         table = snap.rows.setdefault(kind.model, {})
         for row in rows:
             table[row["id"]] = row

@@ -72,7 +72,7 @@ class Planner:
         kind = KINDS[resource.kind]
         body = kind.effective_body(resource)
         wanted = self._desired_values(kind, resource, body)
-        record_id, row, reason = self._find(kind, resource)
+        record_id, row, reason = self._find(kind, resource, body)
         deps: list[str] = []
         for fmap in kind.field_maps(self.major):
             if fmap.key in body:
@@ -126,13 +126,16 @@ class Planner:
                     changed.add(fmap.key)
         return out
 
-    def _find(self, kind: Kind, resource: Resource) -> tuple[int | None, dict[str, Any] | None, str | None]:
+    def _find(self, kind: Kind, resource: Resource, body: dict[str, Any]
+              ) -> tuple[int | None, dict[str, Any] | None, str | None]:
         if not kind.owned:
-            row = self.live.bound.get(kind.key)
-            if row is None:
-                raise SiteError(self.desired.site, f"the {kind.model} record of this site's scope was not "
-                                                   "found (bound records are never created)", resource.address)
-            return row["id"], row, None
+            rows = [row for row in self.live.bound.get(kind.key, []) if kind.bound_match(row, body)]
+            if len(rows) != 1:
+                what = "was not found" if not rows else f"is ambiguous ({len(rows)} records match)"
+                raise SiteError(self.desired.site, f"the {kind.model} record of this site's scope {what} "
+                                                   f"(bound records are never created; {resource.location})",
+                                resource.address)
+            return rows[0]["id"], rows[0], None
         owned = self.live.owned.get(resource.address)
         if owned is None:
             return None, None, None
