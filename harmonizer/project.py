@@ -169,10 +169,12 @@ class Harmonizer:
 
 
 def _one_line(exc: HarmonizerError, site: str) -> str:
+    """The error's first line, without the site name the caller shows next to it."""
     text = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
-    if isinstance(exc, SiteError) or text.startswith(f"site {site}"):
-        return text
-    return f"site {site}: {text}"
+    for prefix in (f"site {site}: ", f"site {site}, "):
+        if text.startswith(prefix):
+            return text[len(prefix):]
+    return text
 
 
 def _now() -> str:

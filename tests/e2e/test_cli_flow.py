@@ -1,0 +1,64 @@
+"""The README's main job, through the CLI on the embedded sandbox."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+
+def test_plan_apply_converge(run) -> None:
+    first = run("plan", "site=warehouse-3", "--detailed-exitcode")
+    assert first.exit_code == 2, first.output
+    assert "~ scheduled_action.escalate_overdue_approvals (ir.cron" in first.output
+    assert "interval_number: 12 → 4" in first.output
+    assert "- system_parameter.legacy_edi_gateway" in first.output
+    assert "Plan: 0 to create, 3 to update, 1 to delete." in first.output
+
+    applied = run("apply", "site=warehouse-3", "--auto-approve")
+    assert applied.exit_code == 0, applied.output
+    assert "Apply complete: 4 applied." in applied.output
+
+    second = run("plan", "site=warehouse-3", "--detailed-exitcode")
+    assert second.exit_code == 0, second.output
+    assert "No changes." in second.output
+
+
+def test_sites_sharing_a_database_converge_together(run) -> None:
+    first = run("plan", "site=warehouse-1,warehouse-2", "--format", "json")
+    data = json.loads(first.output)
+    by_site = {s["site"]: s for s in data["sites"]}
+    assert by_site["warehouse-1"]["summary"]["create"] > 0
+    # The shared database-level records are planned once, with the first site.
+    assert by_site["warehouse-2"]["summary"] == {"create": 0, "update": 1, "delete": 0}
+    assert run("apply", "tag=pilot", "--auto-approve").exit_code == 0
+    assert run("apply", "site=warehouse-2", "--auto-approve").exit_code == 0
+    final = run("plan", "site=warehouse-1,warehouse-2", "--detailed-exitcode")
+    assert final.exit_code == 0, final.output
+
+
+def test_sanctioned_variation_lands_on_its_own_company(run) -> None:
+    run("apply", "site=all", "--auto-approve")
+    rendered = run("render", "site=warehouse-1", "--format", "json")
+    bodies = json.loads(rendered.output)[0]["resources"]
+    assert bodies["company_settings.purchase_approval"]["body"]["po_double_validation_amount"] == 7500.0
+    other = json.loads(run("render", "site=warehouse-2", "--format", "json").output)[0]["resources"]
+    assert other["company_settings.purchase_approval"]["body"]["po_double_validation_amount"] == 5000.0
+
+
+def test_markdown_and_saved_plan(run, project: Path) -> None:
+    markdown = run("plan", "site=warehouse-3", "--format", "markdown")
+    assert markdown.exit_code == 0
+    assert "| `interval_number` | 12 | 4 |" in markdown.output
+    out = project / "plan.json"
+    saved = run("plan", "site=warehouse-3", "--out", str(out))
+    assert saved.exit_code == 0 and out.exists()
+    applied = run("apply", str(out), "--auto-approve")
+    assert applied.exit_code == 0, applied.output
+    assert run("plan", "site=warehouse-3", "--detailed-exitcode").exit_code == 0
+
+
+def test_apply_needs_confirmation(run) -> None:
+    refused = run("apply", "site=warehouse-3")
+    assert refused.exit_code == 1
+    assert "pass --auto-approve" in refused.output
+    assert run("plan", "site=warehouse-3", "--detailed-exitcode").exit_code == 2  # nothing was written
