@@ -19,6 +19,8 @@ from harmonizer.model import DesiredState, Level, address_of
 from harmonizer.plan.resolve import Resolver
 
 MODULE = "__harmonizer__"
+#: Bound kinds on these models at this level manage the site's scope record itself.
+_SCOPE_LEVEL = {"res.company": Level.COMPANY, "stock.warehouse": Level.WAREHOUSE}
 NO_ARCHIVE_FILTER = {"active_test": False}
 
 
@@ -90,6 +92,7 @@ class LiveReader:
         self.major = major
 
     def snapshot(self, desired: DesiredState) -> LiveSnapshot:
+        self._scope_rows: dict[str, list[dict[str, Any]]] = {}
         company_id, warehouse_id = self._scope(desired)
         snap = LiveSnapshot(self.site, self.major, company_id, warehouse_id, Resolver())
         self._owned(snap)
@@ -102,7 +105,9 @@ class LiveReader:
     def _scope(self, desired: DesiredState) -> tuple[int | None, int | None]:
         company_id = warehouse_id = None
         if desired.scope.company:
-            rows = self.client.search_read("res.company", [("name", "=", desired.scope.company)], ["name"])
+            rows = self.client.search_read("res.company", [("name", "=", desired.scope.company)],
+                                           self._scope_fields("res.company", desired))
+            self._scope_rows["res.company"] = rows
             if len(rows) != 1:
                 found = "no" if not rows else f"{len(rows)}"
                 raise SiteError(self.site, f"{found} company named {desired.scope.company!r} in this Odoo "
@@ -112,12 +117,23 @@ class LiveReader:
             domain: list[Any] = [("code", "=", desired.scope.warehouse)]
             if company_id is not None:
                 domain.append(("company_id", "=", company_id))
-            rows = self.client.search_read("stock.warehouse", domain, ["code", "company_id"])
+            rows = self.client.search_read("stock.warehouse", domain,
+                                           self._scope_fields("stock.warehouse", desired, ["code", "company_id"]))
+            self._scope_rows["stock.warehouse"] = rows
             if len(rows) != 1:
                 raise SiteError(self.site, f"no warehouse with short name {desired.scope.warehouse!r} in "
                                            f"company {desired.scope.company!r} (scope.warehouse)")
             warehouse_id = rows[0]["id"]
         return company_id, warehouse_id
+
+    def _scope_fields(self, model: str, desired: DesiredState, base: list[str] | None = None) -> list[str]:
+        """The scope record is read once, with the fields of every bound kind that manages it."""
+        fields = set(base or ["name"])
+        for key in {r.kind for r in desired}:
+            kind = KINDS[key]
+            if not kind.owned and kind.model == model and kind.level is _SCOPE_LEVEL[model]:
+                fields.update(kind.read_fields(self.major))
+        return sorted(fields)
 
     def _owned(self, snap: LiveSnapshot) -> None:
         rows = self.client.search_read("ir.model.data", [("module", "=", MODULE)], ["name", "model", "res_id"])
@@ -161,6 +177,9 @@ class LiveReader:
             for owned in snap.owned.values():
                 if owned.kind == kind.key and owned.res_id in present:
                     snap.resolver.own(owned.address, kind.model, owned.res_id)
+        elif kind.model in self._scope_rows and kind.level is _SCOPE_LEVEL[kind.model]:
+            rows = self._scope_rows[kind.model]  # the site's own company/warehouse, read with the scope
+            snap.bound[kind.key] = rows
         else:
             rows = self.client.search_read(kind.model, kind.bound_domain(snap.company_id, snap.warehouse_id),
                                            fields)
