@@ -42,8 +42,8 @@ def write_project(root: Path, resources: int, port: int, protocol: str) -> None:
     lines = ["system_parameter:"]
     lines += [f"  p{i}:\n    key: bench.param.{i}\n    value: \"value {i}\"" for i in range(params)]
     lines.append("server_action:")
-    lines += [f"  a{i}:\n    name: \"Bench action {i}\"\n    model: sale.order\n    code: \"records.write({{}})  # {i}\""
-              for i in range(quarter)]
+    lines += [f"  a{i}:\n    name: \"Bench action {i}\"\n    model: sale.order\n"
+              f"    code: \"records.write({{}})  # {i}\"" for i in range(quarter)]
     lines.append("automation:")
     lines += [f"  r{i}:\n    name: \"Bench rule {i}\"\n    model: sale.order\n    trigger: on_create_or_write\n"
               f"    filter_domain: \"[('amount_total', '>', {{{{ threshold + {i} }}}})]\"\n    actions: [a{i}]"
