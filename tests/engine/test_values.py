@@ -53,7 +53,7 @@ def test_many2one_read_shape_equals_template_key(resolver: Resolver) -> None:
 
 
 def test_unknown_natural_key_is_a_located_error(resolver: Resolver) -> None:
-    with pytest.raises(UnresolvedReference, match="no res.users with login = 'nobody'"):
+    with pytest.raises(UnresolvedReference, match=r"no res\.users with login = 'nobody'"):
         RecordRef("res.users", "login").desired("nobody", resolver, {})
 
 
