@@ -2,7 +2,8 @@
 
 Rules:
 - A site's ``template`` must name a template folder; ``template_version``, if given, must
-  equal that template's version; its variable overrides must pass the template's declarations.
+  equal that template's current version or a kept version (``site_templates/<name>@<v>/``);
+  its variable overrides must pass the declarations of the version it follows.
 - A site needs ``scope.company`` when its template has company- or warehouse-level
   resources, and ``scope.warehouse`` when it has warehouse-level ones.
 - Every reference a kind reports (``Kind.references``) must name a resource the rendered
@@ -41,12 +42,14 @@ class SiteOverrides:
     secrets: Mapping[str, SecretSource]
 
 
-def check_site(site: Site, templates: Mapping[str, Template], broken: Collection[str] = ()
+def check_site(site: Site, templates: Mapping[str, Template], broken: Collection[str] = (),
+               kept: Mapping[str, Mapping[str, Template]] | None = None
                ) -> tuple[SiteOverrides | None, list[ConfigError]]:
-    """Check ``site`` against its template (existence, version pin, variables, scope).
+    """Check ``site`` against the template version it follows (existence, pin, variables, scope).
 
     ``broken`` names template folders that exist but failed to load: their own errors say
-    why, so sites using them are not checked further.
+    why, so sites using them are not checked further. ``kept`` maps a template name to its
+    kept versions (version -> Template), besides the current one in ``templates``.
     """
     template = templates.get(site.template)
     if template is None and site.template in broken:
@@ -56,10 +59,15 @@ def check_site(site: Site, templates: Mapping[str, Template], broken: Collection
         return None, [ConfigError(f"template {site.template!r} not found: no site_templates/{site.template}/"
                                   f" (known templates: {known})", site.location("template"))]
     errors: list[ConfigError] = []
+    others = (kept or {}).get(site.template, {})
     if site.template_version is not None and site.template_version != template.version:
-        errors.append(ConfigError(f"template_version {site.template_version!r} does not match template "
-                                  f"{template.name} version {template.version!r}",
-                                  site.location("template_version")))
+        if site.template_version in others:
+            template = others[site.template_version]
+        else:
+            also = f" nor a kept version ({', '.join(sorted(others))})" if others else ""
+            errors.append(ConfigError(f"template_version {site.template_version!r} does not match template "
+                                      f"{template.name} version {template.version!r}{also}",
+                                      site.location("template_version")))
     raw_vars = site.node.get("variables") or {}
     values, secrets, found = site_overrides(template.variables, raw_vars, site.file, template.name)
     errors.extend(found)

@@ -1,7 +1,8 @@
 """A configuration project: every template and site under one root, loaded, selected, rendered.
 
 Layout: ``<root>/site_templates/<name>/template.yaml`` (+ resource files) and
-``<root>/sites/<name>.yaml``. ``load_project`` reads and checks every file (no rendering);
+``<root>/sites/<name>.yaml``; kept versions of a template in ``site_templates/<name>@<version>/``
+(a site follows the version it pins, else the current one). ``load_project`` reads and checks every file (no rendering);
 ``Project.render`` turns one site into a ``DesiredState``; ``Project.validate`` renders every
 site offline and runs the cross-site checks.
 
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ from harmonizer.config.checks import (
 )
 from harmonizer.config.render import RenderContext, RenderedResource, render_template
 from harmonizer.config.site import Site, load_site
-from harmonizer.config.template import Template, load_template
+from harmonizer.config.template import Template, folder_identity, load_template
 from harmonizer.config.variables import SecretSource
 from harmonizer.config.yamlio import relative
 from harmonizer.errors import ConfigError, ConfigErrors, Location
@@ -41,12 +42,50 @@ SITES_DIR = "sites"
 
 @dataclass
 class Project:
-    """Loaded templates and sites (both keyed by name, sorted)."""
+    """Loaded templates and sites (both keyed by name, sorted).
+
+    ``templates`` holds each template's current version; ``kept`` its other versions
+    (name -> version -> Template), from ``site_templates/<name>@<version>/`` folders.
+    """
 
     root: Path
     templates: dict[str, Template]
     sites: dict[str, Site]
     _overrides: dict[str, SiteOverrides] = field(default_factory=dict, repr=False)
+    kept: dict[str, dict[str, Template]] = field(default_factory=dict)
+
+    def template_for(self, site: Site | str) -> Template:
+        """The template version ``site`` follows: its pin, else the current version."""
+        site = self.site(site) if isinstance(site, str) else site
+        current = self.templates[site.template]
+        if site.template_version is None or site.template_version == current.version:
+            return current
+        return self.kept[site.template][site.template_version]
+
+    def versions(self, template: str) -> list[str]:
+        """Every version of ``template`` this project holds: kept ones (sorted), then the current one."""
+        return [*sorted(self.kept.get(template, {})), self.templates[template].version]
+
+    def with_pins(self, pins: Mapping[str, str | None]) -> Project:
+        """A copy where each named site follows the given template version (files untouched).
+
+        Raises ``ConfigErrors`` when a version does not exist or a site's variables do not
+        fit it.
+        """
+        sites = dict(self.sites)
+        overrides = dict(self._overrides)
+        errors: list[ConfigError] = []
+        for name, version in pins.items():
+            site = replace(self.site(name), template_version=version)
+            found_overrides, found = check_site(site, self.templates, (), self.kept)
+            errors.extend(found)
+            sites[name] = site
+            if found_overrides is not None:
+                overrides[name] = found_overrides
+        if errors:
+            raise ConfigErrors(errors)
+        return Project(root=self.root, templates=self.templates, sites=sites, _overrides=overrides,
+                       kept=self.kept)
 
     def site(self, name: str) -> Site:
         try:
@@ -102,7 +141,7 @@ class Project:
 
     def _render(self, site: Site, env: Mapping[str, str], *, defaults_only: bool, placeholders: bool
                 ) -> tuple[DesiredState | None, dict[str, RenderedResource], list[ConfigError]]:
-        template = self.templates[site.template]
+        template = self.template_for(site)
         overrides = self._overrides[site.name]
         context, errors = _context(template, site, overrides, env, defaults_only=defaults_only,
                                    placeholders=placeholders)
@@ -163,15 +202,19 @@ def load_project(root: Path) -> Project:
                                         Location(str(root)))])
     errors: list[ConfigError] = []
     templates: dict[str, Template] = {}
+    kept_folders: list[Path] = []
     broken: set[str] = set()
     for folder in _children(templates_dir):
-        if folder.is_dir():
+        if folder.is_dir() and folder_identity(folder)[1] is not None:
+            kept_folders.append(folder)
+        elif folder.is_dir():
             template, found = load_template(folder, root)
             errors.extend(found)
             if template is not None:
                 templates[template.name] = template
             else:
                 broken.add(folder.name)
+    kept = _load_kept(kept_folders, templates, broken, root, errors)
     sites: dict[str, Site] = {}
     for path in _children(sites_dir):
         if path.suffix == ".yml":
@@ -182,15 +225,39 @@ def load_project(root: Path) -> Project:
         errors.extend(found)
         if site is not None:
             sites[site.name] = site
-    project = Project(root=root, templates=templates, sites=sites)
+    project = Project(root=root, templates=templates, sites=sites, kept=kept)
     for site in sites.values():
-        overrides, found = check_site(site, templates, broken)
+        overrides, found = check_site(site, templates, broken, kept)
         errors.extend(found)
         if overrides is not None:
             project._overrides[site.name] = overrides
     if errors:
         raise ConfigErrors(errors)
     return project
+
+
+def _load_kept(folders: list[Path], templates: dict[str, Template], broken: set[str], root: Path,
+               errors: list[ConfigError]) -> dict[str, dict[str, Template]]:
+    """Kept versions (``name@version`` folders); each needs the current ``name/`` folder beside it."""
+    kept: dict[str, dict[str, Template]] = {}
+    for folder in folders:
+        name, version = folder_identity(folder)
+        where = Location(relative(folder, root))
+        if name not in templates:
+            if name not in broken:
+                errors.append(ConfigError(f"kept template version {folder.name} has no current version "
+                                          f"beside it ({TEMPLATES_DIR}/{name}/)", where))
+            continue
+        template, found = load_template(folder, root)
+        errors.extend(found)
+        if template is None or found:
+            continue
+        if version == templates[name].version:
+            errors.append(ConfigError(f"version {version!r} is also the current version of {name} "
+                                      f"({templates[name].file}): keep one of them", where))
+            continue
+        kept.setdefault(name, {})[template.version] = template
+    return kept
 
 
 def _children(folder: Path) -> list[Path]:

@@ -10,8 +10,8 @@ Rules:
 - The password is never written in a site file, only the name of the environment variable
   that holds it (``password_env``); ``Site.secret`` reads it.
 - ``scope.warehouse`` needs ``scope.company`` (a warehouse belongs to one company).
-- ``waivers`` are accepted and validated (address, field, owner, reason, expires); nothing
-  acts on them yet.
+- ``waivers`` are accepted and validated (address, field, owner, reason, expires);
+  ``harmonizer.drift`` applies them (a valid waiver turns that drift into "waived").
 """
 
 from __future__ import annotations

@@ -3,6 +3,10 @@
 Rules:
 - ``template.yaml`` holds ``name`` (equal to the folder name), ``version`` (a string),
   ``description`` and ``variables``; unknown keys are refused.
+- Several versions of one template live side by side: ``site_templates/<name>/`` is the
+  current one, ``site_templates/<name>@<version>/`` a kept (usually older) one whose
+  ``template.yaml`` must say ``name: <name>`` and ``version: "<version>"``. Sites pin the
+  version they follow (``template_version``); a rollout moves the pins.
 - Every other ``*.yaml`` file in the folder, in file-name order, is a resource file: its
   top-level keys are kind keys of ``harmonizer.kinds.registry.KINDS``, each mapping resource
   names (``^[a-z][a-z0-9]*(_[a-z0-9]+)*$``, unique per kind across the template) to a body.
@@ -28,6 +32,8 @@ from harmonizer.kinds.registry import KINDS
 from harmonizer.model import address_of
 
 TEMPLATE_FILE = "template.yaml"
+#: Separates a template's name from a kept version in a folder name (``name@1.0.0``).
+VERSION_SEPARATOR = "@"
 RESOURCE_NAME = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 
 
@@ -82,8 +88,15 @@ class Template:
         return {KINDS[r.kind].level.value for r in self.resources}
 
 
+def folder_identity(folder: Path) -> tuple[str, str | None]:
+    """``x`` -> ("x", None) for the current version; ``x@1.0.0`` -> ("x", "1.0.0") for a kept one."""
+    name, sep, version = folder.name.partition(VERSION_SEPARATOR)
+    return name, (version if sep else None)
+
+
 def load_template(folder: Path, root: Path) -> tuple[Template | None, list[ConfigError]]:
     """Read and check one template folder; ``None`` when its header is unusable."""
+    expected_name, expected_version = folder_identity(folder)
     header = folder / TEMPLATE_FILE
     file = relative(header, root)
     if not header.is_file():
@@ -99,12 +112,15 @@ def load_template(folder: Path, root: Path) -> tuple[Template | None, list[Confi
     errors.extend(found)
     if spec is None:
         return None, errors
-    if spec.name != folder.name:
-        errors.append(ConfigError(f"name {spec.name!r} must equal the template folder name {folder.name!r}",
+    if spec.name != expected_name:
+        errors.append(ConfigError(f"name {spec.name!r} must equal the template folder name {expected_name!r}",
                                   Location(file, line_of(node, ("name",)))))
+    if expected_version is not None and spec.version != expected_version:
+        errors.append(ConfigError(f"version {spec.version!r} must equal the version in the folder name "
+                                  f"{folder.name!r}", Location(file, line_of(node, ("version",)))))
     resources, files, found = _load_resources(folder, root)
     errors.extend(found)
-    template = Template(name=folder.name, version=spec.version, description=spec.description, path=folder,
+    template = Template(name=expected_name, version=spec.version, description=spec.description, path=folder,
                         file=file, variables=variables, resources=tuple(resources),
                         resource_files=tuple(files), _node=node)
     return template, errors

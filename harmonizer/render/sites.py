@@ -1,4 +1,9 @@
-"""``harmonizer sites``: one line per site with its template, tags and Odoo."""
+"""``harmonizer sites``: one line per site with its template, the version it is on, tags and Odoo.
+
+``version`` is the template version the site follows (its pin, else the template's current
+version); ``pinned`` says whether the site file pins it; ``current`` is the template's
+current version, so a site still on an older version during a rollout stands out.
+"""
 
 from __future__ import annotations
 
@@ -11,15 +16,17 @@ from rich.table import Table
 
 def render_sites(project: Any, *, color: bool = False) -> str:
     table = Table(box=None, pad_edge=False, show_edge=False)
-    for column in ("site", "template", "pinned", "tags", "odoo", "database", "scope"):
+    for column in ("site", "template", "version", "pinned", "current", "tags", "odoo", "database", "scope"):
         table.add_column(column)
     for name in sorted(project.sites):
         site = project.sites[name]
         template = project.templates.get(site.template)
-        version = template.version if template is not None else "?"
+        current = template.version if template is not None else "?"
+        version = site.template_version or current
         scope = " / ".join(x for x in (site.scope.company, site.scope.warehouse) if x)
-        table.add_row(name, f"{site.template}@{version}", site.template_version or "-",
-                      ",".join(site.tags) or "-", site.odoo.url, site.odoo.database, scope or "-")
+        table.add_row(name, site.template, version, "yes" if site.template_version else "-",
+                      current if version != current else "=", ",".join(site.tags) or "-",
+                      site.odoo.url, site.odoo.database, scope or "-")
     buffer = io.StringIO()
     Console(file=buffer, force_terminal=color, no_color=not color, width=200).print(table)
     return buffer.getvalue()
