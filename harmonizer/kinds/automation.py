@@ -3,17 +3,33 @@
 Odoo 17+ links actions through ``action_server_ids`` (one2many); harmonizer writes only
 link/unlink commands for the difference (see ``ResourceRefs``). Time-based triggers name a
 date field of the model, a delay and its unit (note Odoo's singular ``hour``/``day``).
+
+Per version (``field_maps(major)``, ``create_extras``, ``companions``):
+
+- 16.0: an automation IS a server action (``_inherits`` through ``action_server_id``).
+  One template automation is one base.automation whose own action is a ``multi`` action;
+  the template's ``actions`` (separate server_action resources, unchanged) are its
+  ``child_ids``. So any number of actions maps the same way, the server actions stay
+  owned by their own resources, and relinking is a many2many link/unlink. Unlinking the
+  automation leaves its multi action behind: it is unlinked right after (companion).
+  Only 16.0's six triggers exist there; others are refused at plan time.
+- 18.0: the server fills an empty ``trigger_field_ids`` of an on_create_or_write/on_write
+  rule with the fields its ``filter_domain`` names: an empty ``trigger_fields`` is desired
+  as exactly those fields, so a converged rule shows no difference.
+- 17.0 and 19.0: ``trigger_field_ids`` is stored as given.
 """
 
 from __future__ import annotations
 
+import ast
+from collections.abc import Mapping
 from typing import Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
-from harmonizer.kinds.base import Body, FieldMap, Kind
+from harmonizer.kinds.base import Body, FieldMap, Kind, SelectionIn
 from harmonizer.kinds.refs import FieldRef, FieldRefs, ModelRef, ResourceRefs
-from harmonizer.kinds.values import Boolean, Integer, Selection, Text
+from harmonizer.kinds.values import Boolean, Integer, Lookup, Selection, Text
 from harmonizer.model import Level, Resource
 
 Trigger = Literal[
@@ -22,6 +38,41 @@ Trigger = Literal[
     "on_time_created", "on_time_updated", "on_message_received", "on_message_sent", "on_webhook",
 ]
 TIME_TRIGGERS = {"on_time", "on_time_created", "on_time_updated"}
+#: The triggers Odoo 16.0 knows.
+TRIGGERS_16 = frozenset({"on_create", "on_write", "on_create_or_write", "on_unlink", "on_change", "on_time"})
+#: Triggers whose empty trigger fields Odoo 18.0 fills from the filter domain.
+DOMAIN_FILLED = frozenset({"on_create_or_write", "on_write"})
+
+
+def domain_field_names(domain: str | None) -> list[str]:
+    """Field names (first path part) of a domain string's leaves, in order, once each."""
+    try:
+        parsed = ast.literal_eval(domain) if domain else []
+    except (ValueError, SyntaxError):
+        return []
+    out: list[str] = []
+    for leaf in parsed if isinstance(parsed, list | tuple) else []:
+        if isinstance(leaf, list | tuple) and len(leaf) == 3 and isinstance(leaf[0], str):
+            name = leaf[0].split(".")[0]
+            if name not in out:
+                out.append(name)
+    return out
+
+
+class ServerFilledTriggerFields(FieldRefs):
+    """18.0's trigger fields: empty means what the server derives from ``filter_domain``."""
+
+    @staticmethod
+    def _names(value: Any, body: Mapping[str, Any]) -> Any:
+        if not value and body.get("trigger") in DOMAIN_FILLED:
+            return domain_field_names(body.get("filter_domain"))
+        return value
+
+    def lookups(self, value: Any, body: Mapping[str, Any]) -> list[Lookup]:
+        return super().lookups(self._names(value, body), body)
+
+    def desired(self, value: Any, resolver: Any, body: Mapping[str, Any]) -> Any:
+        return super().desired(self._names(value, body), resolver, body)
 
 
 class AutomationBody(Body):
@@ -72,16 +123,32 @@ class Automation(Kind):
         return body
 
     def field_maps(self, major: int) -> list[FieldMap]:
+        trigger = (SelectionIn(TRIGGERS_16, "trigger", "does not exist on Odoo 16.0") if major <= 16
+                   else Selection())
+        actions = ResourceRefs("server_action", "ir.actions.server")
         return [
             FieldMap("name", "name", Text()),
             FieldMap("model", "model_id", ModelRef()),
-            FieldMap("trigger", "trigger", Selection()),
+            FieldMap("trigger", "trigger", trigger),
             FieldMap("filter_domain", "filter_domain", Text()),
             FieldMap("filter_pre_domain", "filter_pre_domain", Text()),
-            FieldMap("trigger_fields", "trigger_field_ids", FieldRefs()),
+            FieldMap("trigger_fields", "trigger_field_ids",
+                     ServerFilledTriggerFields() if major == 18 else FieldRefs()),
             FieldMap("date_field", "trg_date_id", FieldRef()),
             FieldMap("delay", "trg_date_range", Integer()),
             FieldMap("delay_unit", "trg_date_range_type", Selection()),
-            FieldMap("actions", "action_server_ids", ResourceRefs("server_action", "ir.actions.server")),
+            # 16.0: the automation's own (multi) action runs the template's actions as children
+            FieldMap("actions", "child_ids" if major <= 16 else "action_server_ids", actions),
             FieldMap("active", "active", Boolean()),
         ]
+
+    def create_extras(self, body: Mapping[str, Any], major: int) -> dict[str, Any]:
+        return {"state": "multi"} if major <= 16 else {}
+
+    def companions(self, client: Any, ids: list[int]) -> list[tuple[str, list[int]]]:
+        # Odoo 16.0 leaves the automation's own action behind; 17.0+ delete theirs (no field).
+        if not client.call(self.model, "fields_get", ["action_server_id"]):
+            return []
+        rows = client.search_read(self.model, [("id", "in", ids)], ["action_server_id"],
+                                  context={"active_test": False})
+        return [("ir.actions.server", [r["action_server_id"][0] for r in rows if r["action_server_id"]])]

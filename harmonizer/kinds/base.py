@@ -11,12 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
-from harmonizer.kinds.values import Lookup, ValueType
+from harmonizer.kinds.refs import UnresolvedReference
+from harmonizer.kinds.values import Lookup, Selection, ValueType
 from harmonizer.model import Level, Resource
+
+if TYPE_CHECKING:
+    from harmonizer.plan.resolve import Resolver
 
 
 class Body(BaseModel):
@@ -123,3 +127,27 @@ class Kind:
         if self.level is Level.WAREHOUSE:
             return f"{base}__w{warehouse_id}"
         return base
+
+
+# -- per-version helpers (additive) -----------------------------------------------------------
+
+
+class Unsupported(UnresolvedReference):
+    """A template value the site's Odoo version cannot hold (the planner reports it with its
+    file and line, like an unresolved reference, before anything is written)."""
+
+
+class SelectionIn(Selection):
+    """A selection whose keys differ between Odoo versions: keys outside ``allowed`` are refused
+    at plan time with ``why`` (e.g. "needs Odoo 17 or later") instead of failing in Odoo."""
+
+    def __init__(self, allowed: frozenset[str], what: str, why: str) -> None:
+        self.allowed = allowed
+        self.what = what
+        self.why = why
+
+    def desired(self, value: Any, resolver: Resolver, body: Mapping[str, Any]) -> Any:
+        out = super().desired(value, resolver, body)
+        if out is not None and out not in self.allowed:
+            raise Unsupported(f"{self.what} {out!r} {self.why}")
+        return out

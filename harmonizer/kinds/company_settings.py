@@ -4,6 +4,10 @@ Harmonizer never creates or deletes a company: it writes only the fields a templ
 These are the fields behind Purchase > Settings > "Purchase Order Approval" and "Lock
 Confirmed Orders", the lead times, and Accounting's customer credit limit switch; an admin
 may write them directly on res.company (see the reference README).
+
+Per version: Odoo 19.0 removed ``po_lead`` from res.company (no replacement field): on
+19.0 the key is not managed (not read, compared or written). All other fields are the
+same on 16.0-19.0.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ class CompanySettings(Kind):
     title = "Company settings"
 
     def field_maps(self, major: int) -> list[FieldMap]:
-        return [
+        maps = [
             FieldMap("po_double_validation", "po_double_validation", Selection()),
             FieldMap("po_double_validation_amount", "po_double_validation_amount", Float(2)),
             FieldMap("po_lock", "po_lock", Selection()),
@@ -46,6 +50,7 @@ class CompanySettings(Kind):
             FieldMap("security_lead", "security_lead", Float(2)),
             FieldMap("account_use_credit_limit", "account_use_credit_limit", Boolean()),
         ]
+        return [m for m in maps if not (major >= 19 and m.field == "po_lead")]
 
     def bound_domain(self, company_id: int | None, warehouse_id: int | None) -> list[Any]:
         return [("id", "=", company_id)]

@@ -3,6 +3,11 @@
 Odoo creates the cron's own ir.actions.server when ``name``, ``model_id``, ``state`` and
 ``code`` are passed in the cron's values (delegation); harmonizer reads them back through
 the cron the same way.
+
+Per version: up to 17.0 a cron has ``numbercall`` (16.0 defaults it to 1: run once), so
+harmonizer creates with ``numbercall=-1`` (unlimited) and does not manage it afterwards;
+18.0 removed numbercall/doall (every cron repeats) and requires ``interval_number > 0``,
+which the body already enforces on every version. 19.0 renames only unmanaged fields.
 """
 
 from __future__ import annotations

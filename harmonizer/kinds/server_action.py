@@ -3,6 +3,12 @@
 Database-wide and owned. Automation rules link them by name. The action's ``model`` must
 equal the model of every automation that links it (Odoo refuses otherwise); ``validate``
 checks that before any server is contacted.
+
+Per version (``field_maps(major)``): Odoo 16.0 has no webhook actions (no ``webhook_*``
+fields) and writes values through ``fields_lines`` instead of ``update_path``/``value``:
+on 16.0 both types are refused at plan time (a 16.0 ``fields_lines`` mapping is not
+implemented). 17.0-19.0 share one mapping (19.0's ``group_ids`` rename does not touch a
+managed field).
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
-from harmonizer.kinds.base import Body, FieldMap, Kind
+from harmonizer.kinds.base import Body, FieldMap, Kind, SelectionIn
 from harmonizer.kinds.refs import FieldRefs, ModelRef, RecordRef
 from harmonizer.kinds.values import Html, Integer, Selection, Text
 from harmonizer.model import Level
@@ -47,6 +53,11 @@ class ServerActionBody(Body):
         return self
 
 
+#: Action types harmonizer writes on Odoo 16.0, and the keys that need 17.0's fields.
+TYPES_16 = frozenset({"code", "next_activity", "multi"})
+KEYS_17 = frozenset({"webhook_url", "webhook_fields", "update_path", "evaluation_type", "value"})
+
+
 class ServerAction(Kind):
     key: ClassVar[str] = "server_action"
     model: ClassVar[str] = "ir.actions.server"
@@ -56,10 +67,17 @@ class ServerAction(Kind):
     title = "Server action"
 
     def field_maps(self, major: int) -> list[FieldMap]:
+        if major <= 16:
+            return [m for m in self._maps(SelectionIn(
+                TYPES_16, "type", "is not available on Odoo 16.0 (webhooks came in 17.0; 16.0's object_write "
+                "uses fields_lines, which harmonizer does not implement)")) if m.key not in KEYS_17]
+        return self._maps(Selection())
+
+    def _maps(self, state: Selection) -> list[FieldMap]:
         return [
             FieldMap("name", "name", Text()),
             FieldMap("model", "model_id", ModelRef()),
-            FieldMap("type", "state", Selection()),
+            FieldMap("type", "state", state),
             FieldMap("code", "code", Text()),
             FieldMap("sequence", "sequence", Integer()),
             FieldMap("webhook_url", "webhook_url", Text(), sensitive=True),

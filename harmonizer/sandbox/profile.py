@@ -1,9 +1,11 @@
 """Version profiles: everything that differs between Odoo versions, bundled in one object.
 
 ``load_profile("17.0")`` gives the schema, the model hooks, the version strings of
-``common.version`` and the seeded users. Code elsewhere asks the profile, never
-``if version == ...``. 17.0 is complete; 16.0, 18.0 and 19.0 load their own schema and
-version strings and share 17.0's hooks until their own behaviours are added here.
+``common.version``, the seeded users and every behaviour flag that differs between
+versions. Code elsewhere asks the profile, never ``if version == ...``. The per-version
+values are built in ``_build`` (one table of facts per major version, from
+``odoo-reference/<ver>/README.md``); version-specific model hooks live in
+``hooks/versions.py``.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harmonizer.sandbox.access import UserProfile
-from harmonizer.sandbox.hooks import registry_17
+from harmonizer.sandbox.hooks import hooks_17
 from harmonizer.sandbox.hooks.base import HookRegistry
+from harmonizer.sandbox.hooks.versions import version_hooks
 from harmonizer.sandbox.schema import Schema, available_versions, load_schema
 
 #: Users every stand-in database has (uid, login, password, name, admin).
@@ -38,7 +41,35 @@ class VersionProfile:
     #: Stopgap for versions without their own hooks yet: a required selection field with no
     #: known default gets its first key (else 18.0/19.0's new required fields block creates).
     default_first_selection: bool = False
+    #: (model, field): required fields Odoo computes when a create leaves them out; the
+    #: stand-in does not refuse such a create (NOT NULL is checked on the other fields).
+    computed_required: frozenset[tuple[str, str]] = frozenset()
+    #: How an unknown public method is reported ({model}, {method}).
+    unknown_method: str = "The method '{method}' does not exist on the model '{model}'"
+    #: A private name that does not exist is an AttributeError (18.0) rather than AccessError.
+    missing_private_is_attribute_error: bool = False
+    #: Unknown field in create/write values ({model}, {field}).
+    invalid_field: str = "Invalid field {field!r} on model {model!r}"
+    #: Unknown field in ``read``/``search_read`` fields.
+    invalid_field_read: str = "Invalid field {field!r} on model {model!r}"
+    #: Models whose ``write`` on a missing id returns True (else MissingError).
+    write_missing_ok: frozenset[str] = frozenset()
+    #: ``fields_get`` lists the ``__last_update`` pseudo-field (16.0).
+    last_update_field: bool = False
+    #: JSON-RPC ``error.code`` (200 up to 18.0, 0 in 19.0) and whether ``data`` keys start with
+    #: name, message (19.0's order: name, message, arguments, context, debug).
+    jsonrpc_error_code: int = 200
+    jsonrpc_data_order_19: bool = False
+    #: 19.0: the JSON-2 API, /doc-bearer, /json/version, API keys (login -> key).
+    json2: bool = False
+    api_keys: dict[str, str] = field(default_factory=dict)
+    #: The log line 19.0 writes for every XML-RPC/JSON-RPC request (None: not deprecated).
+    rpc_deprecation: str | None = None
     extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def major(self) -> int:
+        return int(self.version.split(".")[0])
 
     @property
     def version_info(self) -> dict[str, Any]:
@@ -67,19 +98,54 @@ INSTALLED_17 = (
     "web", "web_editor", "web_tour", "web_unsplash",
 )
 
+#: Stand-in API keys (19.0+): a key per login, accepted as a bearer token on JSON-2 and as
+#: a password on XML-RPC/JSON-RPC. Documented in docs/sandbox.md; tests and sandbox:// sites use them.
+SANDBOX_API_KEYS = {"admin": "sandbox-apikey-admin", "clerk": "sandbox-apikey-clerk"}
+
+RPC_DEPRECATION = ("The /xmlrpc, /xmlrpc/2 and /jsonrpc endpoints are deprecated in Odoo 19 and scheduled for "
+                   "removal in Odoo 20. Please report the problem to the client making the request.")
+
+INVALID_FIELD = "Invalid field {field!r} on model {model!r}"
+INVALID_FIELD_19 = "Invalid field {field!r} in {model!r}"
+
 _CACHE: dict[str, VersionProfile] = {}
+
+
+def _build(version: str) -> VersionProfile:
+    major = int(version.split(".")[0])
+    replaced = {h.model: h for h in version_hooks(major)}
+    hooks = HookRegistry([replaced.pop(h.model, h) for h in hooks_17()] + list(replaced.values()))
+    unknown_method = {16: "type object '{model}' has no attribute '{method}'",
+                      17: "The method '{method}' does not exist on the model '{model}'"}.get(
+        major, "The method '{model}.{method}' does not exist")
+    return VersionProfile(
+        version=version, schema=load_schema(version), hooks=hooks,
+        users=USERS_19 if major >= 19 else USERS_16_18, installed_modules=INSTALLED_17,
+        private_method_names_model=major >= 18,
+        demo_skip_models=frozenset(),
+        default_first_selection=major >= 18,
+        computed_required=frozenset({("stock.picking.type", "default_location_src_id"),
+                                     ("stock.picking.type", "default_location_dest_id"),
+                                     ("product.supplierinfo", "product_uom_id"),
+                                     ("product.supplierinfo", "product_tmpl_id")}),
+        unknown_method=unknown_method,
+        missing_private_is_attribute_error=major == 18,
+        invalid_field=INVALID_FIELD_19 if major >= 19 else INVALID_FIELD,
+        invalid_field_read="Invalid field {field!r} on {model!r}" if major >= 19 else INVALID_FIELD,
+        write_missing_ok=frozenset({"ir.config_parameter", "base.automation"}) if major == 17
+        else frozenset({"base.automation"}) if major == 16 else frozenset(),
+        last_update_field=major <= 16,
+        jsonrpc_error_code=0 if major >= 19 else 200,
+        jsonrpc_data_order_19=major >= 19,
+        json2=major >= 19,
+        api_keys=dict(SANDBOX_API_KEYS) if major >= 19 else {},
+        rpc_deprecation=RPC_DEPRECATION if major >= 19 else None,
+    )
 
 
 def load_profile(version: str) -> VersionProfile:
     if version not in available_versions():
         raise ValueError(f"unsupported Odoo version {version!r} (known: {', '.join(available_versions())})")
     if version not in _CACHE:
-        major = int(version.split(".")[0])
-        _CACHE[version] = VersionProfile(
-            version=version, schema=load_schema(version), hooks=registry_17(),
-            users=USERS_19 if major >= 19 else USERS_16_18, installed_modules=INSTALLED_17,
-            private_method_names_model=major >= 18,
-            # 16.0's base.automation still inherits its action (_inherits): not modelled yet
-            demo_skip_models=frozenset({"base.automation"}) if major <= 16 else frozenset(),
-            default_first_selection=major >= 18)
+        _CACHE[version] = _build(version)
     return _CACHE[version]

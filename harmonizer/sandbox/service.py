@@ -204,11 +204,13 @@ class SandboxServer:
             self._check_credentials(env, uid, password)
             target = env[model]  # UserError "Object x doesn't exist"
             if method.startswith("_"):
+                if self.profile.missing_private_is_attribute_error and not hasattr(target, method):
+                    raise attribute_error(self.profile.unknown_method.format(model=model, method=method))
                 where = f"'{model}.{method}'" if self.profile.private_method_names_model else method
                 raise AccessError(f"Private methods (such as {where}) cannot be called remotely.")
             func = target.public_method(method)
             if func is None:
-                raise attribute_error(f"The method '{method}' does not exist on the model '{model}'")
+                raise attribute_error(self.profile.unknown_method.format(model=model, method=method))
             return func(*args, **kwargs)
 
     def _check_credentials(self, env: Env, uid: Any, password: Any) -> None:

@@ -37,5 +37,6 @@ def constraint_error(message: str) -> ValidationError:
     return ValidationError(f"The operation cannot be completed: {message}")
 
 
-def invalid_field(model: str, field: str) -> PythonError:
-    return value_error(f"Invalid field {field!r} on model {model!r}")
+def invalid_field(model: str, field: str, template: str = "Invalid field {field!r} on model {model!r}") -> PythonError:
+    """Unknown field in create/write values; ``template`` is the version's wording (profile)."""
+    return value_error(template.format(model=model, field=field))

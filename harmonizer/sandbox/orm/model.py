@@ -84,7 +84,7 @@ class Model(SearchMixin, ReadMixin, WriteMixin, MetaMixin, LoadMixin):
                     limit: int | None = None, order: str | None = None, **read_kwargs: Any) -> list[dict[str, Any]]:
         self.check("read")
         if fields:
-            self._check_field_names(fields)
+            self._check_field_names(fields, reading=True)
         ids = self._search(domain or [], offset, limit, order)
         return self._read(ids, fields)
 

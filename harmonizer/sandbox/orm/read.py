@@ -22,14 +22,15 @@ SKIPPED_BY_DEFAULT = frozenset({"binary", "properties", "properties_definition"}
 
 
 class ReadMixin:
-    def _check_field_names(self: Model, names: list[str]) -> None:
+    def _check_field_names(self: Model, names: list[str], reading: bool = False) -> None:
+        template = self.env.profile.invalid_field_read if reading else self.env.profile.invalid_field
         for name in names:
             if name not in self.spec.fields:
-                raise invalid_field(self.name, name)
+                raise invalid_field(self.name, name, template)
 
     def _read(self: Model, ids: list[int], fields: list[str] | None = None) -> list[dict[str, Any]]:
         if fields:
-            self._check_field_names(fields)
+            self._check_field_names(fields, reading=True)
             names = [n for n in dict.fromkeys(fields) if n != "id"]
         else:
             names = [n for n, f in self.spec.fields.items() if n != "id" and f.type not in SKIPPED_BY_DEFAULT]
@@ -46,7 +47,7 @@ class ReadMixin:
     def _field_values(self: Model, field: FieldSpec, rows: list[dict[str, Any]]) -> list[Any]:
         if field.has_column:
             return [to_read(self.env, field, row.get(field.name)) for row in rows]
-        if field.is_x2many:
+        if field.is_x2many and (field.store or self._delegation(field.name) is None):
             ids = self._x2many_ids(field, [row["id"] for row in rows])
             return [ids.get(row["id"], []) for row in rows]
         computed = self.hooks.compute(self.env, field.name, rows)

@@ -90,6 +90,8 @@ class WriteMixin:
         for field in self.spec.column_fields:
             if not field.required or field.type in ("boolean", "integer", "float", "monetary"):
                 continue
+            if creating and (self.name, field.name) in self.env.profile.computed_required:
+                continue  # Odoo computes it on create (see VersionProfile.computed_required)
             if (creating or field.name in columns) and columns.get(field.name) is None:
                 raise mandatory_error(self.env, self.name, field.name)
 
@@ -101,7 +103,7 @@ class WriteMixin:
         ids = [i for i in dict.fromkeys(ids)]
         existing = self.env.store.existing(self.spec, ids)
         missing = [i for i in ids if i not in existing]
-        if missing and not self.hooks.write_missing_ok:
+        if missing and self.name not in self.env.profile.write_missing_ok:
             raise missing_error(self.env, self.name, missing)
         ids = [i for i in ids if i in existing]
         vals = self.hooks.prepare_write(self.env, ids, dict(vals))

@@ -1,0 +1,218 @@
+"""Hooks of base.automation, ir.actions.server and ir.cron that differ from 17.0, per version.
+
+``hooks_for(major)`` gives the registry of one version: 17.0's hooks with these replacing
+theirs. Rules (from ``odoo-reference/<ver>/README.md``):
+
+- 16.0: base.automation ``_inherits`` ir.actions.server through ``action_server_id``
+  (required, ondelete restrict): ``create({name, model_id, trigger, state, code})`` creates
+  the action with ``usage='base_automation'``; an existing ``action_server_id`` is reused
+  and the delegated values are written onto it. Python constraints: ``on_change`` needs
+  ``state='code'``; ``on_unlink`` refuses mail_post/followers/next_activity. Unlinking an
+  automation leaves its action behind, and unlinking a deleted one returns True. ir.cron
+  ``default_get`` gives ``numbercall = 1``; ``interval_number`` may be 0 or negative.
+- 18.0+: ir.cron has no numbercall/doall, and ``interval_number`` must be > 0.
+- 18.0: an automation's ``trigger_field_ids`` left empty are filled by the server from the
+  fields its ``filter_domain`` names (on_create_or_write / on_write) or from
+  ``trg_selection_field_id`` (on_state_set and the other ``*_set`` triggers).
+- 19.0: only the ``*_set`` rule remains; actions created on an automation keep their names
+  (``automated_name`` holds the computed label); a negative ``trg_date_range`` is refused;
+  linking an action of another model words its error differently; ``write`` on a missing
+  cron is a UserError.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from harmonizer.sandbox.exceptions import UserError, ValidationError
+from harmonizer.sandbox.hooks import automation as base17
+from harmonizer.sandbox.hooks.base import ModelHooks, Vals
+
+if TYPE_CHECKING:
+    from harmonizer.sandbox.env import Env
+
+#: Triggers whose trigger fields the server derives from ``trg_selection_field_id``/``trg_field_ref``.
+SET_TRIGGERS = {"on_stage_set": "stage_id", "on_user_set": "user_id", "on_tag_set": "tag_ids",
+                "on_priority_set": "priority", "on_state_set": None}
+
+
+def domain_fields(domain: Any) -> list[str]:
+    """The first path component of every leaf of a domain string (``"[('a.b','=',1)]"`` -> ["a"])."""
+    try:
+        parsed = ast.literal_eval(domain) if isinstance(domain, str) else domain
+    except (ValueError, SyntaxError):
+        return []
+    out: list[str] = []
+    for leaf in parsed if isinstance(parsed, list | tuple) else []:
+        if isinstance(leaf, list | tuple) and len(leaf) == 3 and isinstance(leaf[0], str):
+            name = leaf[0].split(".")[0]
+            if name not in out:
+                out.append(name)
+    return out
+
+
+def _field_ids(env: Env, model_id: int | None, names: list[str]) -> list[int]:
+    model = base17._model_of(env, model_id)
+    if not model or not names:
+        return []
+    fields = env.spec("ir.model.fields")
+    rows = env.store.find(fields, "model", [model])
+    return sorted(r["id"] for r in rows if r.get("name") in names)
+
+
+# -- 16.0 ----------------------------------------------------------------------------------
+
+
+class Automation16(ModelHooks):
+    model = "base.automation"
+    order = "sequence"
+    inherits: ClassVar[dict[str, str]] = {"ir.actions.server": "action_server_id"}
+    write_missing_ok = True
+
+    def prepare_create(self, env: Env, vals: Vals) -> Vals:
+        vals["usage"] = "base_automation"
+        return vals
+
+    def after_create(self, env: Env, rec_id: int, vals: Vals) -> None:
+        # a reused action is switched to base_automation usage
+        row = env.store.rows(env.spec(self.model), [rec_id])[rec_id]
+        env.store.update(env.spec("ir.actions.server"), [row["action_server_id"]], {"usage": "base_automation"})
+        env.invalidate()
+
+    def check(self, env: Env, ids: list[int]) -> None:
+        actions = env.spec("ir.actions.server")
+        for row in env.store.rows(env.spec(self.model), ids).values():
+            action = env.store.rows(actions, [row["action_server_id"]]).get(row["action_server_id"], {})
+            state = action.get("state")
+            if row.get("trigger") == "on_change" and state != "code":
+                raise ValidationError("Form Modification based actions can only be used with code action type.")
+            if row.get("trigger") == "on_unlink" and state in ("mail_post", "followers", "next_activity"):
+                raise ValidationError("Email, followers or activities action types cannot be used "
+                                      "when deleting records.")
+
+
+class ActionServer16(base17.ActionServer):
+    def prepare_create(self, env: Env, vals: Vals) -> Vals:
+        return vals  # 16.0 keeps the given name (base.automation passes its own)
+
+    def prepare_write(self, env: Env, ids: list[int], vals: Vals) -> Vals:
+        return vals
+
+
+class Cron16(base17.Cron):
+    def defaults(self, env: Env) -> dict[str, Any]:
+        return {"interval_number": 1, "interval_type": "months", "numbercall": 1, "priority": 5,
+                "doall": False, "nextcall": lambda e: e.now, "user_id": lambda e: e.uid}
+
+
+# -- 18.0 and 19.0 -------------------------------------------------------------------------
+
+
+class Cron18(base17.Cron):
+    def defaults(self, env: Env) -> dict[str, Any]:
+        return {"interval_number": 1, "interval_type": "months", "priority": 5,
+                "nextcall": lambda e: e.now, "user_id": lambda e: e.uid}
+
+    def check(self, env: Env, ids: list[int]) -> None:
+        for row in env.store.rows(env.spec(self.model), ids).values():
+            if (row.get("interval_number") or 0) <= 0:
+                raise ValidationError("The operation cannot be completed: The interval number must be a "
+                                      "strictly positive number.")
+
+
+class Cron19(Cron18):
+    def prepare_write(self, env: Env, ids: list[int], vals: Vals) -> Vals:
+        existing = env.store.existing(env.spec(self.model), ids)
+        if any(i not in existing for i in ids):
+            raise UserError("Record cannot be modified right now: This cron task is currently being executed "
+                            "and may not be modified Please try again in a few minutes")
+        return vals
+
+
+class Automation18(base17.Automation):
+    #: 18.0 also derives trigger fields from the filter domain.
+    from_domain: ClassVar[bool] = True
+
+    def after_create(self, env: Env, rec_id: int, vals: Vals) -> None:
+        if not vals.get("trigger_field_ids"):
+            self._fill_trigger_fields(env, rec_id)
+
+    def after_write(self, env: Env, ids: list[int], vals: Vals) -> None:
+        if "trigger_field_ids" not in vals and {"trigger", "filter_domain", "trg_selection_field_id"} & set(vals):
+            for rec_id in ids:
+                self._fill_trigger_fields(env, rec_id)
+
+    def _fill_trigger_fields(self, env: Env, rec_id: int) -> None:
+        spec = env.spec(self.model)
+        row = env.store.rows(spec, [rec_id]).get(rec_id)
+        if row is None or env.store.links(spec, spec.fields["trigger_field_ids"], [rec_id]).get(rec_id):
+            return
+        trigger = row.get("trigger")
+        ids: list[int] = []
+        if trigger in SET_TRIGGERS:
+            selection = row.get("trg_selection_field_id")
+            if trigger == "on_state_set" and selection:
+                sel = env.store.rows(env.spec("ir.model.fields.selection"), [selection]).get(selection)
+                ids = [sel["field_id"]] if sel and sel.get("field_id") else []
+            elif SET_TRIGGERS[trigger]:
+                ids = _field_ids(env, row.get("model_id"), [str(SET_TRIGGERS[trigger])])
+        elif self.from_domain and trigger in ("on_create_or_write", "on_write") and row.get("filter_domain"):
+            ids = _field_ids(env, row.get("model_id"), domain_fields(row["filter_domain"]))
+        if ids:
+            env.store.link(spec, spec.fields["trigger_field_ids"], rec_id, ids)
+            env.invalidate()
+
+
+class Automation19(Automation18):
+    from_domain = False
+
+    def prepare_create(self, env: Env, vals: Vals) -> Vals:
+        return vals  # inline actions keep their names and usage as given
+
+    def prepare_write(self, env: Env, ids: list[int], vals: Vals) -> Vals:
+        return vals
+
+    def check(self, env: Env, ids: list[int]) -> None:
+        spec = env.spec(self.model)
+        actions = env.spec("ir.actions.server")
+        for rec_id, row in env.store.rows(spec, ids).items():
+            if (row.get("trg_date_range") or 0) < 0:
+                raise ValidationError("Delay must be positive. Set 'Delay mode' to 'Before' to negate the delay.")
+            linked = env.store.find(actions, "base_automation_id", [rec_id])
+            wrong = [a for a in linked if a.get("model_id") != row.get("model_id")]
+            if wrong:
+                names = ", ".join(str(a.get("name")) for a in wrong)
+                raise ValidationError(f"Target model of actions {names} are different from rule model.")
+
+
+class ActionServer19(base17.ActionServer):
+    """Names are kept; ``automated_name`` holds the label 18.0 and 17.0 used as the name."""
+
+    def prepare_create(self, env: Env, vals: Vals) -> Vals:
+        vals["automated_name"] = base17.ACTION_NAMES.get(vals.get("state") or "object_write", "Execute Code")
+        return vals
+
+    def prepare_write(self, env: Env, ids: list[int], vals: Vals) -> Vals:
+        if "state" in vals:
+            vals["automated_name"] = base17.ACTION_NAMES.get(vals["state"], "Execute Code")
+        return vals
+
+    def check(self, env: Env, ids: list[int]) -> None:
+        rows = env.store.rows(env.spec(self.model), ids)
+        for row in rows.values():
+            if row.get("state") == "code" and row.get("code"):
+                message = base17.syntax_error(row["code"])
+                if message:
+                    raise ValidationError(message)
+
+
+def version_hooks(major: int) -> list[ModelHooks]:
+    """The hooks that replace 17.0's on Odoo ``major``."""
+    if major <= 16:
+        return [Automation16(), ActionServer16(), Cron16()]
+    if major == 18:
+        return [Automation18(), Cron18()]
+    if major >= 19:
+        return [Automation19(), ActionServer19(), Cron19()]
+    return []
