@@ -1,0 +1,100 @@
+"""``harmonizer drift``: where every site stands against the standard; ``drift merge`` for shards.
+
+A site named ``merge`` is selected as ``site=merge`` (a bare ``merge`` starts the merge).
+Exit codes: 0 clean (waived counts as clean), 2 unmanaged drift, missing or orphaned
+somewhere, 1 a site could not be checked or any other error. A failed ``--notify`` is
+reported on stderr and never changes the exit code.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from harmonizer.commands.common import app_from, color_enabled, handle_errors, selectors_from, stderr, with_selectors
+
+FORMATS = ["text", "json", "markdown", "html"]
+CONCURRENCY_ENV = "HARMONIZER_DRIFT_CONCURRENCY"
+DEFAULT_CONCURRENCY = 8  # harmonizer.drift.DEFAULT_CONCURRENCY, without importing the engine at start-up
+
+
+def _emit(report, fmt: str, out: Path | None) -> None:  # type: ignore[no-untyped-def]
+    from harmonizer.render.drift_formats import render_drift
+
+    if fmt == "html" and out is None:
+        raise click.UsageError("--format html needs --out FILE (one self-contained page)")
+    text = render_drift(report, fmt, color=color_enabled() and fmt == "text" and out is None)
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    stderr(f"Wrote the drift report ({fmt}) to {out}.")
+
+
+def _notify(report, url: str | None, timeout: float, attempts: int) -> None:  # type: ignore[no-untyped-def]
+    if not url:
+        return
+    from harmonizer.drift.notify import notify, summary_payload
+
+    result = notify(url, summary_payload(report), timeout=timeout, attempts=attempts)
+    stderr(("" if result.ok else "Warning: ") + result.message())
+
+
+def register(group: click.Group) -> None:
+    @group.command("drift")
+    @with_selectors
+    @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+    @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
+    @click.option("--concurrency", type=click.IntRange(min=1), default=None,
+                  help=f"Sites read at once (default {DEFAULT_CONCURRENCY}, or ${CONCURRENCY_ENV}).")
+    @click.option("--shard", help="Check only shard I of N (e.g. 1/4): a stable subset by site name.")
+    @click.option("--notify", "notify_url", help="POST the JSON summary to this webhook URL.")
+    @click.option("--notify-timeout", type=float, default=10.0, show_default=True)
+    @click.option("--notify-attempts", type=click.IntRange(min=1, max=10), default=3, show_default=True)
+    @click.option("--progress/--no-progress", default=None,
+                  help="Per-site progress on stderr (default: on; rich on a terminal, plain lines otherwise).")
+    @click.pass_context
+    @handle_errors
+    def drift(ctx: click.Context, selectors: tuple[str, ...], sites: tuple[str, ...], tags: tuple[str, ...],
+              fmt: str, out: Path | None, concurrency: int | None, shard: str | None, notify_url: str | None,
+              notify_timeout: float, notify_attempts: int, progress: bool | None) -> None:
+        """Classify every managed field of sites: standard, sanctioned, waived, drift, missing, orphaned.
+
+        `harmonizer drift merge FILES...` combines JSON reports (one per --shard) into one.
+        """
+        if selectors and selectors[0] == "merge":
+            if sites or tags or shard or concurrency:
+                raise click.UsageError("drift merge takes only JSON report files (and --format/--out/--notify)")
+            report = _merge(selectors[1:])
+        else:
+            report = _run(ctx, selectors_from(selectors, sites, tags), concurrency, shard, progress)
+        _emit(report, fmt, out)
+        _notify(report, notify_url, notify_timeout, notify_attempts)
+        sys.exit(report.exit_code)
+
+
+def _merge(files: tuple[str, ...]):  # type: ignore[no-untyped-def]
+    from harmonizer.drift import merge_files
+
+    if not files:
+        raise click.UsageError("drift merge needs the JSON report files to merge")
+    missing = [f for f in files if not Path(f).is_file()]
+    if missing:
+        raise click.UsageError(f"no such report file: {', '.join(missing)}")
+    return merge_files([Path(f) for f in files])
+
+
+def _run(ctx: click.Context, chosen: list[str], concurrency: int | None, shard: str | None,
+         progress: bool | None):  # type: ignore[no-untyped-def]
+    from harmonizer.drift import parse_shard, run_drift
+    from harmonizer.render.rollout_progress import progress_display
+
+    app = app_from(ctx)
+    limit = concurrency or int(os.environ.get(CONCURRENCY_ENV) or DEFAULT_CONCURRENCY)
+    picked = parse_shard(shard) if shard else None
+    with progress_display(sys.stderr, enabled=progress) as display:
+        return run_drift(app, chosen, concurrency=limit, shard=picked, on_event=display.event)

@@ -1,0 +1,164 @@
+"""Classification: a pure function from what one site should have, its standard, and the live
+state, to the ``ResourceDrift`` entries of its report.
+
+Inputs are the same the planner works from (so "drift" and "plan has a change" cannot
+disagree): the site's ``DesiredState``, the template rendered with its defaults
+(``standard``), the ``LiveSnapshot`` and the ``SitePlan`` made from them. Rules:
+
+- A resource the plan creates is ``missing``; one it deletes (owned, no template declares it
+  any more) is ``orphaned``. Both keep the plan's reason as a note.
+- For every other resource, each managed field the template writes (create-only fields are
+  never compared) is ``drift`` when live differs from the site's value, else ``sanctioned``
+  when the site's value differs from the standard one, else ``standard``.
+- A waiver (site file) matches a finding by address and field (template key or Odoo field
+  name; ``*`` for the whole resource, which is how missing and orphaned are waived). Valid
+  on its expiry day, expired the day after: then the finding is failing again, and the
+  report still names the expired waiver.
+- Who and when come from the live record's ``write_uid``/``write_date``.
+- Values are display texts; a key rendered from a secret is always redacted, and so is any
+  sensitive field of an orphan (no template says what it holds).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from harmonizer.config.site import Waiver
+from harmonizer.kinds.base import FieldMap, Kind
+from harmonizer.kinds.refs import UnresolvedReference
+from harmonizer.kinds.registry import KINDS
+from harmonizer.kinds.values import same
+from harmonizer.model import DesiredState, Resource
+from harmonizer.plan.live import LiveSnapshot
+from harmonizer.plan.model import REDACTED, Action, Change, SitePlan
+from harmonizer.plan.resolve import Resolver
+
+from .model import DriftClass, FieldDrift, ResourceDrift, WaiverRef, worst
+
+WHOLE_RESOURCE = "*"
+EMPTY = "(empty)"
+ABSENT = "(absent)"
+
+
+def classify(desired: DesiredState, standard: DesiredState, live: LiveSnapshot, plan: SitePlan,
+             waivers: Iterable[Waiver] = (), today: dt.date | None = None) -> tuple[ResourceDrift, ...]:
+    """Every managed resource of the site (declaration order), then the orphans."""
+    today = today or dt.date.today()
+    waivers = tuple(waivers)
+    changes = {c.address: c for c in plan.changes}
+    out = []
+    for resource in desired:
+        change = changes[resource.address]
+        std = standard.resources.get(resource.address)
+        out.append(_resource(resource, std, change, live, waivers, today))
+    out.extend(_orphan(c, live, waivers, today) for c in plan.changes if c.action is Action.DELETE)
+    return tuple(out)
+
+
+def _waiver(waivers: tuple[Waiver, ...], address: str, keys: tuple[str, ...], today: dt.date) -> WaiverRef | None:
+    for waiver in waivers:
+        if waiver.address == address and waiver.field in keys:
+            return WaiverRef(waiver.owner, waiver.reason, waiver.expires.isoformat(), today > waiver.expires,
+                             str(waiver.location))
+    return None
+
+
+def _text(fmap: FieldMap, value: Any, secret: bool) -> str:
+    if value is None:
+        return EMPTY
+    if secret:
+        return REDACTED
+    return fmap.vtype.display(value)
+
+
+def _desired(fmap: FieldMap, body: dict[str, Any], resolver: Resolver) -> tuple[bool, Any]:
+    """(resolved, canonical value) of a template value; unresolved references stay unresolved."""
+    try:
+        return True, fmap.vtype.desired(body[fmap.key], resolver, body)
+    except UnresolvedReference:
+        return False, body[fmap.key]
+
+
+def _who(row: dict[str, Any] | None) -> tuple[str | None, str | None]:
+    if not row:
+        return None, None
+    uid = row.get("write_uid")
+    who = str(uid[1]) if isinstance(uid, list | tuple) and len(uid) > 1 else (str(uid) if uid else None)
+    when = row.get("write_date")
+    return who, (str(when) if when else None)
+
+
+def _resource(resource: Resource, std: Resource | None, change: Change, live: LiveSnapshot,
+              waivers: tuple[Waiver, ...], today: dt.date) -> ResourceDrift:
+    kind = KINDS[resource.kind]
+    body = kind.effective_body(resource)
+    std_body = kind.effective_body(std) if std is not None else {}
+    base = {"address": resource.address, "kind": kind.key, "area": kind.area, "model": kind.model}
+    if change.action is Action.CREATE:
+        fields = _fields(kind, resource, body, std_body, None, live)
+        waiver = _waiver(waivers, resource.address, (WHOLE_RESOURCE,), today)
+        cls = DriftClass.WAIVED if waiver is not None and not waiver.expired else DriftClass.MISSING
+        return ResourceDrift(**base, cls=cls, record_id=change.record_id, fields=tuple(fields),
+                             note=change.reason or "not found in Odoo", waiver=waiver)
+    row = live.row(kind.model, change.record_id)
+    fields = _fields(kind, resource, body, std_body, row, live)
+    classified = tuple(_waived(f, waivers, resource.address, today) for f in fields)
+    who, when = _who(row)
+    return ResourceDrift(**base, cls=worst([f.cls for f in classified]), record_id=change.record_id,
+                         fields=classified, changed_by=who, changed_at=when)
+
+
+def _fields(kind: Kind, resource: Resource, body: dict[str, Any], std_body: dict[str, Any],
+            row: dict[str, Any] | None, live: LiveSnapshot) -> list[FieldDrift]:
+    out = []
+    for fmap in kind.field_maps(live.major):
+        if fmap.key not in body or fmap.create_only:
+            continue
+        secret = fmap.key in resource.secret_keys
+        _, site_value = _desired(fmap, body, live.resolver)
+        site_text = _text(fmap, site_value, secret)
+        if fmap.key in std_body:
+            resolved, std_value = _desired(fmap, std_body, live.resolver)
+            std_text = _text(fmap, std_value, secret) if resolved else str(std_value)
+        else:
+            std_value, std_text = None, EMPTY
+        if row is None:
+            live_value, live_text, cls = None, ABSENT, DriftClass.MISSING
+        else:
+            live_value = fmap.vtype.live(row.get(fmap.field), live.resolver)
+            live_text = _text(fmap, live_value, secret)
+            if not same(live_value, site_value):
+                cls = DriftClass.DRIFT
+            elif not same(site_value, std_value):
+                cls = DriftClass.SANCTIONED
+            else:
+                cls = DriftClass.STANDARD
+        variables = tuple(resource.variables.get(fmap.key, ())) if cls is DriftClass.SANCTIONED else ()
+        out.append(FieldDrift(fmap.key, fmap.field, cls, std_text, site_text, live_text, variables, secret))
+    return out
+
+
+def _waived(f: FieldDrift, waivers: tuple[Waiver, ...], address: str, today: dt.date) -> FieldDrift:
+    if f.cls is not DriftClass.DRIFT:
+        return f
+    waiver = _waiver(waivers, address, (f.key, f.field, WHOLE_RESOURCE), today)
+    if waiver is None:
+        return f
+    cls = DriftClass.DRIFT if waiver.expired else DriftClass.WAIVED
+    return FieldDrift(f.key, f.field, cls, f.standard, f.site, f.live, f.variables, f.secret, waiver)
+
+
+def _orphan(change: Change, live: LiveSnapshot, waivers: tuple[Waiver, ...], today: dt.date) -> ResourceDrift:
+    kind = KINDS[change.kind]
+    row = live.row(kind.model, change.record_id)
+    who, when = _who(row)
+    # The plan's texts of a deletion are already redacted for sensitive fields.
+    fields = tuple(FieldDrift(f.key, f.field, DriftClass.ORPHANED, EMPTY, ABSENT,
+                              REDACTED if f.secret else f.before_text, (), f.secret) for f in change.fields)
+    waiver = _waiver(waivers, change.address, (WHOLE_RESOURCE,), today)
+    cls = DriftClass.WAIVED if waiver is not None and not waiver.expired else DriftClass.ORPHANED
+    return ResourceDrift(address=change.address, kind=kind.key, area=kind.area, model=kind.model, cls=cls,
+                         record_id=change.record_id, fields=fields, changed_by=who, changed_at=when,
+                         note=change.reason, waiver=waiver)

@@ -1,0 +1,124 @@
+"""Running a drift check over a fleet: sites read in parallel, each in its own session.
+
+Rules:
+- At most ``concurrency`` sites are read at once (threads; each site opens its own Odoo
+  session, so nothing is shared between workers but the loaded project, read-only).
+- A site that cannot be checked never holds up or fails the others: a transport failure
+  (slow, refused, timed out — bounded by the site's own ``odoo.timeout``) makes it
+  ``unreachable``, any other failure ``error``; both carry a one-line, secret-free reason.
+- Sandbox databases are seeded one after the other before the workers start (seeding
+  replays history through the stand-in and must not race with itself).
+- Progress goes to ``on_event(site, stage)`` from the worker threads: ``queued``,
+  ``reading``, ``classifying``, ``done`` or ``failed``. Nothing here prints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+from harmonizer import __version__
+from harmonizer.errors import HarmonizerError, TransportError
+from harmonizer.plan.live import LiveReader
+from harmonizer.plan.planner import plan_site
+from harmonizer.project import Harmonizer
+
+from .classify import classify
+from .model import DriftReport, SiteDrift, SiteStatus
+from .shard import Shard
+
+DEFAULT_CONCURRENCY = 8
+
+DriftEvent = Callable[[str, str], None]
+
+
+def _quiet(_site: str, _stage: str) -> None:
+    return None
+
+
+def run_drift(app: Harmonizer, selectors: list[str], *, concurrency: int = DEFAULT_CONCURRENCY,
+              shard: Shard | None = None, today: dt.date | None = None,
+              on_event: DriftEvent | None = None) -> DriftReport:
+    """The drift report of the selected sites (of ``shard`` only, when given), in name order."""
+    if concurrency < 1:
+        raise HarmonizerError(f"concurrency must be at least 1, got {concurrency}")
+    event = on_event or _quiet
+    names = app.select(selectors)
+    if shard is not None:
+        names = shard.pick(names)
+    for name in names:
+        event(name, "queued")
+    seeding_failed = _seed_sandboxes(app, names)
+    results: dict[str, SiteDrift] = dict(seeding_failed)
+    todo = [n for n in names if n not in results]
+    if todo:
+        with ThreadPoolExecutor(max_workers=min(concurrency, len(todo)), thread_name_prefix="drift") as pool:
+            for site in pool.map(lambda n: check_site(app, n, today=today, on_event=event), todo):
+                results[site.site] = site
+    for name, failed in seeding_failed.items():
+        event(name, "failed")
+        results[name] = failed
+    return DriftReport(sites=tuple(results[n] for n in names), created_at=_now(),
+                       harmonizer_version=__version__, shard=str(shard) if shard else None)
+
+
+def check_site(app: Harmonizer, name: str, *, today: dt.date | None = None,
+               on_event: DriftEvent | None = None) -> SiteDrift:
+    """One site's drift; never raises for a problem with the site (it becomes its status)."""
+    event = on_event or _quiet
+    try:
+        result = _check(app, name, today, event)
+    except TransportError as exc:
+        result = SiteDrift(name, SiteStatus.UNREACHABLE, error=_reason(exc, name))
+    except HarmonizerError as exc:
+        result = SiteDrift(name, SiteStatus.ERROR, error=_reason(exc, name))
+    except Exception as exc:  # a bug must not take the other sites down: report it as this site's error
+        result = SiteDrift(name, SiteStatus.ERROR,
+                           error=f"internal error ({exc.__class__.__name__}: {(str(exc).splitlines() or [''])[0]})")
+    event(name, "done" if result.checked else "failed")
+    return result
+
+
+def _check(app: Harmonizer, name: str, today: dt.date | None, event: DriftEvent) -> SiteDrift:
+    site = app.project.sites[name]
+    desired = app.render(name)
+    standard = app.project.render(name, app.env, defaults_only=True)
+    with app.session(name) as session:
+        event(name, "reading")
+        live = LiveReader(session.reader(), name, session.version.major).snapshot(desired)
+        round_trips = session.stats.round_trips
+    event(name, "classifying")
+    plan = plan_site(desired, live, url=site.odoo.url, database=site.odoo.database,
+                     odoo_version=session.version.full)
+    resources = classify(desired, standard, live, plan, site.waivers, today)
+    status = SiteStatus.DRIFT if any(r.cls.failing for r in resources) else SiteStatus.CLEAN
+    return SiteDrift(site=name, status=status, template=desired.template, template_version=desired.template_version,
+                     url=site.odoo.url, database=site.odoo.database, odoo_version=session.version.full,
+                     resources=resources, round_trips=round_trips)
+
+
+def _seed_sandboxes(app: Harmonizer, names: list[str]) -> dict[str, SiteDrift]:
+    """Seed every sandbox database first, serially; a site whose seeding fails is an error."""
+    from harmonizer.sandboxes import ensure_sandbox
+
+    failed: dict[str, SiteDrift] = {}
+    for name in names:
+        site = app.project.sites[name]
+        if not site.odoo.is_sandbox:
+            continue
+        try:
+            ensure_sandbox(app, site)
+        except HarmonizerError as exc:
+            failed[name] = SiteDrift(name, SiteStatus.ERROR, error=_reason(exc, name))
+    return failed
+
+
+def _reason(exc: HarmonizerError, site: str) -> str:
+    text = exc.one_line()
+    prefix = f"site {site}: "
+    return text[len(prefix):] if text.startswith(prefix) else text
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,39 @@
+"""Drift renderers by format name: one function per format over the same ``DriftReport``.
+
+Formats: ``text`` (terminal summary), ``json`` (the versioned contract, ``DriftReport.to_dict``),
+``markdown`` (change tickets) and ``html`` (one self-contained page).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Protocol
+
+from harmonizer.drift.model import DriftReport
+from harmonizer.render.drift_markdown import render_drift_markdown
+from harmonizer.render.drift_text import render_drift_text
+from harmonizer.render.html import render_drift_html
+
+
+class DriftRenderer(Protocol):
+    def __call__(self, report: DriftReport, *, color: bool = False, width: int | None = None) -> str: ...
+
+
+def render_drift_json(report: DriftReport, *, color: bool = False, width: int | None = None) -> str:
+    return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+DRIFT_RENDERERS: dict[str, DriftRenderer] = {
+    "text": render_drift_text,
+    "json": render_drift_json,
+    "markdown": render_drift_markdown,
+    "html": render_drift_html,
+}
+
+
+def render_drift(report: DriftReport, fmt: str, *, color: bool = False, width: int | None = None) -> str:
+    try:
+        renderer = DRIFT_RENDERERS[fmt]
+    except KeyError:
+        raise ValueError(f"unknown drift format {fmt!r}; formats: {', '.join(sorted(DRIFT_RENDERERS))}") from None
+    return renderer(report, color=color, width=width)

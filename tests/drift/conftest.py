@@ -1,0 +1,38 @@
+"""Fixtures for drift tests: a copy of the repository's sandbox project in a temp folder."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from harmonizer.project import Harmonizer
+
+REPO = Path(__file__).resolve().parents[2]
+TOKEN = "s3cr3t-n8n-token"
+
+
+def copy_demo(root: Path) -> Path:
+    """The repository's sites, templates and sandbox.yaml (the stand-in state starts empty)."""
+    root.mkdir(parents=True)
+    for name in ("sites", "site_templates"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "sandbox.yaml", root / "sandbox.yaml")
+    return root
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Path:
+    return copy_demo(tmp_path / "project")
+
+
+def make_app(root: Path) -> Harmonizer:
+    return Harmonizer(root, env={"HARMONIZER_N8N_TOKEN": TOKEN})
+
+
+def converge(app: Harmonizer, *sites: str) -> None:
+    """Apply each site until its plan is empty (what a finished rollout leaves behind)."""
+    for site in sites:
+        app.apply_site(app.plan_one(site))
+        assert not app.plan_one(site).has_changes, f"{site} did not converge"
