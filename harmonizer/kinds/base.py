@@ -9,7 +9,7 @@ a hook only where Odoo needs something special (e.g. extra values on create).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -119,6 +119,11 @@ class Kind:
     def companions(self, client: Any, ids: list[int]) -> list[tuple[str, list[int]]]:
         """Records Odoo leaves behind when these are unlinked, to unlink right after."""
         return []
+
+    def change_note(self, field_changes: Sequence[Any]) -> str | None:
+        """A sentence the plan shows on an update of these ``FieldChange``s, e.g. what Odoo
+        does by itself as a consequence (None: nothing to say). Called by the planner."""
+        return None
 
     def xmlid_name(self, name: str, company_id: int | None, warehouse_id: int | None) -> str:
         base = f"{self.key}__{name}"

@@ -204,3 +204,105 @@ class ResourceRefs(ValueType):
 
     def display(self, canonical: Any) -> str:
         return "[" + ", ".join(str(r["label"]) for r in canonical or []) + "]"
+
+
+class ResourceRef(ValueType):
+    """many2one to another harmonizer resource of one kind (e.g. a rule's route), by name.
+
+    Pending while the target is not created yet: ``load`` then gets the id the apply just
+    created (the planner orders the target first, see ``depends_on``).
+    """
+
+    def __init__(self, kind: str, model: str) -> None:
+        self.kind = kind
+        self.model = model
+
+    def depends_on(self, value: Any) -> list[str]:
+        return [] if value in (None, False, "") else [address_of(self.kind, str(value))]
+
+    def desired(self, value: Any, resolver: Resolver, body: Mapping[str, Any]) -> Any:
+        if value in (None, False, ""):
+            return None
+        address = address_of(self.kind, str(value))
+        return ref(self.model, resolver.owned_id(address), address, address)
+
+    def live(self, raw: Any, resolver: Resolver) -> Any:
+        found = _raw_id(raw)
+        if found is None:
+            return None
+        address = resolver.address_for(self.model, found[0])
+        return ref(self.model, found[0], address or f"{found[1]} (unmanaged)", address)
+
+    def _id(self, after: Any, ids: dict[str, int]) -> int | bool:
+        if not after:
+            return False
+        return int(after["id"]) if after.get("id") is not None else ids[after["address"]]
+
+    def to_odoo(self, after: Any, before: Any, ids: dict[str, int]) -> Any:
+        return self._id(after, ids)
+
+    def to_load(self, after: Any, ids: dict[str, int]) -> tuple[str, str] | None:
+        found = self._id(after, ids)
+        return "/.id", str(found) if found else ""
+
+    def display(self, canonical: Any) -> str:
+        return "(empty)" if canonical is None else str(canonical["label"])
+
+
+def split_picking_type(value: str) -> tuple[str, str]:
+    """``"WH1: Receipts"`` -> ("WH1", "Receipts"): a warehouse short name and a type name."""
+    code, sep, name = str(value).partition(":")
+    if not sep or not code.strip() or not name.strip():
+        raise UnresolvedReference(f"operation type {value!r} is not written as 'WAREHOUSE: Type name' "
+                                  "(e.g. 'WH1: Receipts')")
+    return code.strip(), name.strip()
+
+
+class PickingTypeRef(RecordRef):
+    """many2one to stock.picking.type written ``"WH1: Receipts"`` (warehouse short name: type name).
+
+    Odoo shows an operation type as "<warehouse name>: <type name>" and searches it by
+    name or warehouse name, so two bulk lookups answer it: warehouses by short name, and
+    operation types by name (keyed by their display name). Archived types are not found.
+    """
+
+    def __init__(self) -> None:
+        super().__init__("stock.picking.type", "display_name")
+
+    def lookups(self, value: Any, body: Mapping[str, Any]) -> list[Lookup]:
+        out: list[Lookup] = []
+        for item in _as_list(value):
+            try:
+                code, name = split_picking_type(item)
+            except UnresolvedReference:
+                continue  # reported by ``desired``
+            out += [Lookup("stock.warehouse", "code", code), Lookup(self.model, "display_name", name)]
+        return out
+
+    def resolve_one(self, value: Any, resolver: Resolver) -> dict[str, Any]:
+        code, name = split_picking_type(value)
+        warehouse = resolver.lookup("stock.warehouse", "code", code)
+        if warehouse is None:
+            raise UnresolvedReference(f"no stock.warehouse with code = {code!r} in this Odoo")
+        found = resolver.lookup(self.model, "display_name", f"{warehouse[1]}: {name}")
+        if found is None:
+            raise UnresolvedReference(f"warehouse {code} has no active operation type named {name!r}")
+        return ref(self.model, found[0], f"{code}: {name}")
+
+    def live(self, raw: Any, resolver: Resolver) -> Any:
+        found = _raw_id(raw)
+        if found is None:
+            return None
+        return ref(self.model, found[0], found[1])
+
+
+class StateRefs(RecordRefs):
+    """many2many to res.country.state written as Odoo shows a state: ``"Nevada (US)"``.
+
+    A state code alone is not unique across countries ("CA" is a US state and a Spanish
+    province), and Odoo cannot search a state by country and code in one field; its display
+    name "<name> (<country code>)" is unique, so states are read once and keyed by it.
+    """
+
+    def __init__(self) -> None:
+        super().__init__("res.country.state", "display_name")

@@ -5,12 +5,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from harmonizer.kinds.activity_type import ActivityType
 from harmonizer.kinds.automation import Automation
 from harmonizer.kinds.base import Kind
+from harmonizer.kinds.carrier import Carrier
 from harmonizer.kinds.company_settings import CompanySettings
+from harmonizer.kinds.operation_type import CustomOperationType, OperationType
+from harmonizer.kinds.orderpoint import Orderpoint
+from harmonizer.kinds.price_rule import PriceRule
+from harmonizer.kinds.route import Route
+from harmonizer.kinds.rule import Rule
 from harmonizer.kinds.scheduled_action import ScheduledAction
 from harmonizer.kinds.server_action import ServerAction
 from harmonizer.kinds.system_parameter import SystemParameter
+from harmonizer.kinds.vendor_lead_time import VendorLeadTime
+from harmonizer.kinds.warehouse_settings import WarehouseSettings
+from harmonizer.kinds.zip_prefix import ZipPrefix
 
 _ALL: tuple[Kind, ...] = (
     SystemParameter(),
@@ -18,6 +28,19 @@ _ALL: tuple[Kind, ...] = (
     ServerAction(),
     Automation(),
     ScheduledAction(),
+    # Inventory, replenishment and delivery: the warehouse's steps first (Odoo (un)archives
+    # the locations and operation types they use), then what refers to those.
+    ActivityType(),
+    WarehouseSettings(),
+    OperationType(),
+    CustomOperationType(),
+    Route(),
+    Rule(),
+    Orderpoint(),
+    VendorLeadTime(),
+    ZipPrefix(),
+    Carrier(),
+    PriceRule(),
 )
 
 KINDS: Mapping[str, Kind] = MappingProxyType({kind.key: kind for kind in _ALL})

@@ -5,12 +5,12 @@
 
 from __future__ import annotations
 
-from harmonizer.sandbox.hooks import automation, company, ir, stock
+from harmonizer.sandbox.hooks import automation, company, delivery, ir, stock
 from harmonizer.sandbox.hooks.base import HookRegistry, ModelHooks
 
 
 def hooks_17() -> list[ModelHooks]:
-    return [*ir.HOOKS, *automation.HOOKS, *stock.HOOKS, *company.HOOKS]
+    return [*ir.HOOKS, *automation.HOOKS, *stock.HOOKS, *company.HOOKS, *delivery.HOOKS]
 
 
 def registry_17() -> HookRegistry:

@@ -65,6 +65,10 @@ class PickingType(ModelHooks):
     def defaults(self, env: Env) -> dict[str, Any]:
         return {"create_backorder": "ask", "reservation_method": "at_confirm", "sequence": 1}
 
+    def search_field(self, env: Env, field: str, operator: str, value: Any) -> list[Any] | None:
+        # Odoo 17 ignores a display_name leaf here too (a real 17.0 returns every type)
+        return [("id", ">", 0)] if field == "display_name" else None
+
     def display_name(self, env: Env, row: Row) -> str:
         warehouse = row.get("warehouse_id")
         if warehouse:
@@ -120,6 +124,15 @@ class Orderpoint(ModelHooks):
     model = "stock.warehouse.orderpoint"
     order = "location_id, company_id, id"
     company_default = True
+
+    def defaults(self, env: Env) -> dict[str, Any]:
+        # Odoo names a reordering rule from the stock.orderpoint sequence: OP/00001, OP/00002...
+        return {"name": _next_orderpoint_name, "trigger": "auto", "qty_multiple": 1.0, "active": True}
+
+
+def _next_orderpoint_name(env: Env) -> str:
+    spec = env.spec("stock.warehouse.orderpoint")
+    return f"OP/{env.store.max_id(spec) + 1:05d}"
 
 
 HOOKS: list[ModelHooks] = [Location(), PickingType(), Route(), Rule(), Orderpoint(), Warehouse()]

@@ -111,8 +111,8 @@ class LoadMixin:
                 raise LoadError(name, f"Unknown field '{name}' on model '{self.name}'")
             vals[name] = _convert(field, subfield, text)
         for name, field in self.spec.fields.items():
-            if field.attrs.get("required") and name in vals and vals[name] in (False, None) \
-                    and field.type != "boolean":
+            if field.attrs.get("required") and name in vals and (vals[name] is False or vals[name] is None) \
+                    and field.type != "boolean":  # 0 and 0.0 are values (a real 17.0 loads them)
                 label = field.attrs.get("string") or name
                 raise LoadError(name, f"Missing required value for the field '{label}' ({name})")
         if xmlid is None:
