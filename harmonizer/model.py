@@ -35,6 +35,8 @@ class Resource:
     data). ``locations`` maps a top-level body key to where it was written, for errors.
     ``secret_keys`` are body keys whose value came from a secret variable: always redacted
     in output. ``variables`` maps a body key to the template variables its value used.
+    ``prevent_destroy`` is a meta key of the resource, not a body field: a plan that would
+    delete the resource's record fails (see ``harmonizer.safety.protect``).
     """
 
     kind: str
@@ -44,6 +46,7 @@ class Resource:
     locations: Mapping[str, Location] = field(default_factory=dict)
     secret_keys: frozenset[str] = frozenset()
     variables: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    prevent_destroy: bool = False
 
     @property
     def address(self) -> str:

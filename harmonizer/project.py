@@ -24,6 +24,11 @@ from harmonizer.plan.live import LiveReader
 from harmonizer.plan.model import REDACTED, Action, Change, Plan, SiteFailure, SitePlan
 from harmonizer.plan.planner import plan_site
 from harmonizer.plan.resolve import Resolver
+from harmonizer.safety.fingerprint import fingerprint_key, site_fingerprints
+from harmonizer.safety.guard import check_fresh, record_apply
+from harmonizer.safety.lock import DEFAULT_TTL, operator, site_lock
+from harmonizer.safety.protect import check_targets_found, limit_to_targets
+from harmonizer.safety.service import SiteSafety
 
 PROJECT_ENV = "HARMONIZER_PROJECT"
 STATE_DIR = ".harmonizer"
@@ -59,6 +64,8 @@ class Harmonizer:
         self.root = root
         self.env = dict(os.environ if env is None else env)
         self._project = None
+        #: Seconds after which a site lock left behind (a killed run) expires.
+        self.lock_ttl = DEFAULT_TTL
 
     @property
     def project(self):  # type: ignore[no-untyped-def]
@@ -103,17 +110,26 @@ class Harmonizer:
             session.close()
 
     def plan_one(self, site_name: str, on_event: SiteEvent | None = None) -> SitePlan:
+        with self.session(site_name) as session:
+            return self._plan_in(session, site_name, on_event)
+
+    def _plan_in(self, session: OdooSession, site_name: str, on_event: SiteEvent | None = None) -> SitePlan:
+        """Plan one site on an open session; the plan carries its fingerprints (``safety.fingerprint``)."""
         event = on_event or (lambda _site, _what: None)
         desired = self.render(site_name)
         site = self.project.sites[site_name]
-        with self.session(site_name) as session:
-            event(site_name, "reading")
-            live = LiveReader(session.reader(), site_name, session.version.major).snapshot(desired)
-            event(site_name, "planning")
-            return plan_site(desired, live, url=site.odoo.url, database=site.odoo.database,
-                             odoo_version=session.version.full)
+        event(site_name, "reading")
+        live = LiveReader(session.reader(), site_name, session.version.major).snapshot(desired)
+        event(site_name, "planning")
+        site_plan = plan_site(desired, live, url=site.odoo.url, database=site.odoo.database,
+                              odoo_version=session.version.full)
+        key = fingerprint_key(session.settings.secret)
+        return replace(site_plan, fingerprints=site_fingerprints(desired, live, site_plan, key))
 
-    def plan(self, selectors: list[str], on_event: SiteEvent | None = None) -> Plan:
+    def plan(self, selectors: list[str], on_event: SiteEvent | None = None,
+             targets: list[str] | None = None) -> Plan:
+        """Plan the selected sites; ``targets`` (addresses) limits each to those resources and
+        what they depend on (``safety.protect.limit_to_targets``)."""
         sites, failures = [], []
         shared: dict[tuple[tuple[str, str], str], str] = {}
         for name in self.select(selectors):
@@ -122,7 +138,11 @@ class Harmonizer:
             except HarmonizerError as exc:
                 failures.append(SiteFailure(name, _one_line(exc, name)))
                 continue
+            if targets:
+                site_plan = limit_to_targets(site_plan, targets)
             sites.append(self._share(site_plan, shared))
+        if targets:
+            check_targets_found(sites, targets)
         return Plan(tuple(sites), tuple(failures), _now(), __version__)
 
     def _share(self, site_plan: SitePlan, shared: dict[tuple[tuple[str, str], str], str]) -> SitePlan:
@@ -142,12 +162,13 @@ class Harmonizer:
                 changes.append(change)
         return site_plan.with_changes(tuple(changes))
 
-    def apply(self, plan: Plan, progress: Progress | None = None) -> list[SiteApply]:
-        """Apply each site's plan; a site that fails does not stop the others (rollouts do)."""
+    def apply(self, plan: Plan, progress: Progress | None = None, *, saved: bool = False) -> list[SiteApply]:
+        """Apply each site's plan; a site that fails does not stop the others (rollouts do).
+        ``saved``: the plan was read from a file, so its fingerprints are checked first."""
         out = []
         for site_plan in plan.sites:
             try:
-                out.append(SiteApply(site_plan.site, self.apply_site(site_plan, progress)))
+                out.append(SiteApply(site_plan.site, self.apply_site(site_plan, progress, saved=saved)))
             except HarmonizerError as exc:
                 out.append(SiteApply(site_plan.site, getattr(exc, "result", None), _one_line(exc, site_plan.site)))
         return out
@@ -160,12 +181,46 @@ class Harmonizer:
         major = _major(site_plan.odoo_version)
         return site_plan.with_changes(tuple(_refill(site_plan.site, c, desired, major) for c in site_plan.changes))
 
-    def apply_site(self, site_plan: SitePlan, progress: Progress | None = None) -> ApplyResult:
+    def apply_site(self, site_plan: SitePlan, progress: Progress | None = None, *, saved: bool = False,
+                   kind: str = "apply", reverts: tuple[str, ...] = ()) -> ApplyResult:
+        """Apply one site's plan under the site lock, then record it in the audit trail.
+
+        Order: lock (refused if held) -> for a saved plan, its fingerprints against a fresh
+        read (refused if stale) -> the executor (which re-verifies what it touches) -> audit
+        record, locally and in Odoo -> unlock (also on error and Ctrl-C).
+        """
         site_plan = self.refill_secrets(site_plan)
         if not site_plan.has_changes:
             return ApplyResult(site_plan.site)
         with self.session(site_plan.site) as session:
-            return Executor(site_plan, session.writer(), session.version.major, progress).run()
+            writer = session.writer()
+            with site_lock(writer, site_plan.site, operator(self.env), self.lock_ttl):
+                if saved:
+                    check_fresh(site_plan, self._plan_in(session, site_plan.site))
+                executor = Executor(site_plan, writer, session.version.major, progress)
+                error: str | None = "interrupted"
+                try:
+                    result = executor.run()
+                    error = None
+                except HarmonizerError as exc:
+                    error = _one_line(exc, site_plan.site)
+                    raise
+                finally:
+                    if executor.result.outcomes:
+                        record_apply(self, writer, site_plan, executor.result, error=error, kind=kind,
+                                     reverts=reverts)
+                return result
+
+    # -- change safety (``harmonizer.safety``) -------------------------------------------
+
+    @property
+    def state_dir(self) -> Path:
+        return self.root / STATE_DIR
+
+    @property
+    def safety(self) -> SiteSafety:
+        """History, rollback, import, forget, export and unlock of sites."""
+        return SiteSafety(self)
 
 
 def _one_line(exc: HarmonizerError, site: str) -> str:

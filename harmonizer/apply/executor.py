@@ -9,6 +9,9 @@ Rules it keeps (Odoo has no transaction across RPC calls):
   ever retried blindly. x2many links are written right after, as their own step.
 - Updates are plain ``write`` calls of the changed fields (idempotent); deletes are
   ``unlink`` calls (Odoo drops the external ID with the record).
+- A change's ``protect`` sets the ``prevent_destroy`` marker (``noupdate``) of its external
+  ID right after the change; a delete of a record whose external ID carries the marker is
+  refused at verification, whatever the plan file says.
 - The first failure stops the run: the result says what was applied, what failed and
   why, and what was not attempted.
 """
@@ -48,6 +51,10 @@ class Outcome:
 class ApplyResult:
     site: str
     outcomes: list[Outcome] = field(default_factory=list)
+    #: The audit record of this apply (``harmonizer.safety.audit``), once written.
+    audit_id: str | None = None
+    #: Things the operator should know that did not fail the apply (one line each).
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -112,10 +119,28 @@ class Executor:
                 if self.client.search_read(row["model"], [("id", "=", row["res_id"])], ["id"],
                                            context=NO_ARCHIVE_FILTER):
                     stale.append(f"{MODULE}.{row['name']} was created since the plan")
+        stale.extend(self._protected_deletes())
         if stale:
             more = f" (and {len(stale) - 3} more)" if len(stale) > 3 else ""
             raise StalePlan(self.plan.site, "the live state changed since the plan was made, nothing was "
                                             f"written: {'; '.join(stale[:3])}{more}. Plan again.")
+
+    def _protected_deletes(self) -> list[str]:
+        names = [c.xmlid.split(".", 1)[1] for c in self.plan.pending if c.action is Action.DELETE and c.xmlid]
+        if not names:
+            return []
+        rows = self.client.search_read("ir.model.data", [("module", "=", MODULE), ("name", "in", names),
+                                                         ("noupdate", "=", True)], ["name"])
+        return [f"{MODULE}.{row['name']} is protected by prevent_destroy" for row in rows]
+
+    def _mark(self, change: Change) -> None:
+        """Set the ``prevent_destroy`` marker of the change's external ID (``noupdate``)."""
+        if change.protect is None or not change.xmlid:
+            return
+        name = change.xmlid.split(".", 1)[1]
+        rows = self.client.search_read("ir.model.data", [("module", "=", MODULE), ("name", "=", name)], ["id"])
+        if rows:
+            self.client.call("ir.model.data", "write", [r["id"] for r in rows], {"noupdate": change.protect})
 
     def _stale_fields(self, change: Change, row: dict[str, Any] | None) -> list[str]:
         if row is None:
@@ -155,6 +180,8 @@ class Executor:
                 self.progress("start", change)
             try:
                 ids = self._apply(step)
+                for change in step:
+                    self._mark(change)
             except HarmonizerError as exc:
                 self._fail(steps, index, exc)
             for change, record_id in zip(step, ids, strict=True):
@@ -222,7 +249,8 @@ class Executor:
         kind = KINDS[change.kind]
         vals = {f.field: _fmap(kind, f.key, self.major).vtype.to_odoo(f.after, f.before, self.ids)
                 for f in change.fields}
-        self.client.call(change.model, "write", [change.record_id], vals)
+        if vals:  # an update without fields only sets the prevent_destroy marker
+            self.client.call(change.model, "write", [change.record_id], vals)
         return change.record_id
 
     def _delete(self, step: list[Change]) -> list[int | None]:

@@ -32,6 +32,8 @@ from harmonizer.kinds.registry import KINDS
 from harmonizer.model import Resource
 
 _JINJA_MARKERS = ("{{", "{%", "{#")
+#: Meta key of a resource (carried on ``Resource``), stripped before body validation.
+PREVENT_DESTROY = "prevent_destroy"
 _SINGLE_EXPRESSION = re.compile(r"^\{\{-?(.*?)-?\}\}$", re.DOTALL)
 
 
@@ -87,6 +89,12 @@ class BodyRenderer:
             used[key] = names & set(self.context.values)
         if errors:
             return None, errors
+        # ``prevent_destroy`` is a meta key of the resource, never a field of the kind's body.
+        protect = rendered.pop(PREVENT_DESTROY, False)
+        used.pop(PREVENT_DESTROY, None)
+        if not isinstance(protect, bool):
+            where = Location(raw.file, value_line(raw.body, PREVENT_DESTROY))
+            return None, [ConfigError(f"{raw.address}: {PREVENT_DESTROY} must be true or false", where)]
         secret_keys = frozenset(k for k, names in used.items() if names & self.context.secret_names)
         model, errors = validate_model(kind.body_model, raw.body, raw.file, label=raw.address, data=rendered,
                                        redact=secret_keys, base=raw.location.line)
@@ -99,7 +107,8 @@ class BodyRenderer:
             kind=raw.kind, name=raw.name, body=body, location=raw.location,
             locations={key: Location(raw.file, line_of(raw.body, (key,))) for key in raw.body},
             secret_keys=secret_keys & set(body),
-            variables={key: tuple(sorted(names)) for key, names in used.items() if names})
+            variables={key: tuple(sorted(names)) for key, names in used.items() if names},
+            prevent_destroy=protect)
         placeholders = frozenset(k for k, names in used.items() if names & self.context.placeholder_names)
         return RenderedResource(resource, placeholders), []
 

@@ -23,6 +23,15 @@ if TYPE_CHECKING:
     from harmonizer.plan.resolve import Resolver
 
 
+#: Natural keys per kind key (see ``Kind.natural_key``); a kind may override the hook instead.
+NATURAL_KEYS: dict[str, tuple[str, ...]] = {
+    "system_parameter": ("key",),
+    "server_action": ("name", "model"),
+    "automation": ("name", "model"),
+    "scheduled_action": ("name", "model"),
+}
+
+
 class Body(BaseModel):
     """Base of every kind's template schema: strict about unknown keys."""
 
@@ -124,6 +133,13 @@ class Kind:
         """A sentence the plan shows on an update of these ``FieldChange``s, e.g. what Odoo
         does by itself as a consequence (None: nothing to say). Called by the planner."""
         return None
+
+    def natural_key(self) -> tuple[str, ...]:
+        """Template keys that identify a record of this kind in Odoo apart from its external ID
+        (e.g. a system parameter's ``key``). An unowned record matching a declared resource on
+        them is a lookalike: the planner refuses to create a duplicate and hints at importing it.
+        The first key must be a plain text field (it is searched in bulk). Empty: no detection."""
+        return NATURAL_KEYS.get(self.key, ())
 
     def xmlid_name(self, name: str, company_id: int | None, warehouse_id: int | None) -> str:
         base = f"{self.key}__{name}"

@@ -19,6 +19,8 @@ from harmonizer.model import DesiredState, Level, address_of
 from harmonizer.plan.resolve import Resolver
 
 MODULE = "__harmonizer__"
+#: The site lock's system parameter (``harmonizer.safety.lock``): never a lookalike.
+LOCK_KEY = "harmonizer.lock"
 #: Bound kinds on these models at this level manage the site's scope record itself.
 _SCOPE_LEVEL = {"res.company": Level.COMPANY, "stock.warehouse": Level.WAREHOUSE}
 NO_ARCHIVE_FILTER = {"active_test": False}
@@ -39,6 +41,8 @@ class OwnedRecord:
     resource: str
     model: str
     res_id: int
+    #: The ``prevent_destroy`` marker (``noupdate`` of the external ID row).
+    protected: bool = False
 
     @property
     def address(self) -> str:
@@ -58,6 +62,11 @@ class LiveSnapshot:
     rows: dict[str, dict[int, dict[str, Any]]] = field(default_factory=dict)
     #: kind key -> the candidate rows in the site's scope (bound kinds only)
     bound: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    #: model -> ids of every record any site owns through a ``__harmonizer__`` external ID
+    managed: dict[str, set[int]] = field(default_factory=dict)
+    #: address -> unowned records that look like the declared, not yet owned resource
+    #: (same natural key, see ``Kind.natural_key``): never adopted silently
+    lookalikes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def row(self, model: str, record_id: int | None) -> dict[str, Any] | None:
         if record_id is None:
@@ -100,7 +109,13 @@ class LiveReader:
         self._lookups(snap, desired)
         for key in sorted(kinds):
             self._read_kind(snap, KINDS[key])
+        self._lookalikes(snap, desired)
         return snap
+
+    def scope_ids(self, desired: DesiredState) -> tuple[int | None, int | None]:
+        """The ids of the site's company and warehouse (``SiteError`` if not exactly one each)."""
+        self._scope_rows = {}
+        return self._scope(desired)
 
     def _scope(self, desired: DesiredState) -> tuple[int | None, int | None]:
         company_id = warehouse_id = None
@@ -136,15 +151,18 @@ class LiveReader:
         return sorted(fields)
 
     def _owned(self, snap: LiveSnapshot) -> None:
-        rows = self.client.search_read("ir.model.data", [("module", "=", MODULE)], ["name", "model", "res_id"])
+        rows = self.client.search_read("ir.model.data", [("module", "=", MODULE)],
+                                       ["name", "model", "res_id", "noupdate"])
         for row in rows:
+            snap.managed.setdefault(row["model"], set()).add(row["res_id"])
             parsed = parse_xmlid(row["name"])
             if parsed is None or parsed[0] not in KINDS:
                 continue
             kind = KINDS[parsed[0]]
             if kind.model != row["model"] or not _belongs(kind, parsed[2], snap.company_id, snap.warehouse_id):
                 continue
-            owned = OwnedRecord(row["id"], row["name"], kind.key, parsed[1], row["model"], row["res_id"])
+            owned = OwnedRecord(row["id"], row["name"], kind.key, parsed[1], row["model"], row["res_id"],
+                                bool(row.get("noupdate")))
             snap.owned[owned.address] = owned
 
     def _lookups(self, snap: LiveSnapshot, desired: DesiredState) -> None:
@@ -188,3 +206,33 @@ class LiveReader:
         for row in rows:
             table[row["id"]] = row
 
+    def _lookalikes(self, snap: LiveSnapshot, desired: DesiredState) -> None:
+        """One read per kind: unowned records sharing a declared, unowned resource's natural key."""
+        wanted: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
+        for resource in desired:
+            kind = KINDS[resource.kind]
+            if kind.owned and kind.natural_key() and resource.address not in snap.owned:
+                wanted[kind.key].append((resource.address, kind.effective_body(resource)))
+        for key, items in sorted(wanted.items()):
+            kind = KINDS[key]
+            maps = {f.key: f for f in kind.field_maps(self.major)}
+            names = [n for n in kind.natural_key() if n in maps]
+            if not names:
+                continue
+            first = maps[names[0]].field
+            values = sorted({str(body.get(names[0])) for _a, body in items}, key=str)
+            fields = sorted({maps[n].field for n in names} | {"display_name"})
+            rows = self.client.search_read(kind.model, [(first, "in", values)], fields, context=NO_ARCHIVE_FILTER)
+            rows = [r for r in rows if r["id"] not in snap.managed.get(kind.model, set())
+                    and not (kind.model == "ir.config_parameter" and r.get("key") == LOCK_KEY)]
+            for address, body in items:
+                found = [r for r in rows if all(_same_key(maps[n], body.get(n), r, snap.resolver) for n in names)]
+                if found:
+                    snap.lookalikes[address] = found
+
+
+def _same_key(fmap: Any, value: Any, row: dict[str, Any], resolver: Resolver) -> bool:
+    live = fmap.vtype.live(row.get(fmap.field), resolver)
+    if isinstance(live, dict):  # a reference: compare its natural key (the label) with the template's
+        return str(live.get("label")) == str(value)
+    return live == value

@@ -77,6 +77,9 @@ class Change:
     source: str | None = None
     #: Why, in words, for the UI only: never read by apply.
     reason: str | None = None
+    #: Set the ``prevent_destroy`` marker of the record's external ID to this value (None:
+    #: leave it). The marker is ``ir.model.data.noupdate`` of the ``__harmonizer__`` row.
+    protect: bool | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -91,6 +94,7 @@ class Change:
             "create_extras": self.create_extras,
             "source": self.source,
             "reason": self.reason,
+            "protect": self.protect,
         }
 
     @classmethod
@@ -100,7 +104,7 @@ class Change:
             action=Action(data["action"]), record_id=data["record_id"], xmlid=data["xmlid"],
             fields=tuple(FieldChange.from_dict(f) for f in data["fields"]),
             depends_on=tuple(data["depends_on"]), create_extras=dict(data["create_extras"]),
-            source=data.get("source"), reason=data.get("reason"),
+            source=data.get("source"), reason=data.get("reason"), protect=data.get("protect"),
         )
 
 

@@ -4,7 +4,10 @@ Rules it keeps:
 - Owned records are found only by their external ID; bound records only by the site's
   scope. Nothing is ever matched by position or by name.
 - Only fields the template names are compared; on bound records only those are touched.
-- A resource no template declares any more is deleted only if harmonizer owns it.
+- A resource no template declares any more is deleted only if harmonizer owns it, and never
+  if its external ID carries the ``prevent_destroy`` marker (the plan fails instead).
+- A declared resource with no owned record but an unowned lookalike (same natural key) is
+  never created beside it nor adopted silently: the plan fails with a hint to import it.
 - Changes come out in apply order: creates and updates after what they depend on,
   deletes last, dependants first.
 """
@@ -99,15 +102,21 @@ class Planner:
         if row is not None and fields:
             fields += self._carried(kind, resource, wanted, row, {f.key for f in fields})
         action = Action.CREATE if row is None else Action.UPDATE if fields else Action.NOOP
-        xmlid = None
+        xmlid = protect = None
         if kind.owned:
             xmlid = f"{MODULE}.{kind.xmlid_name(resource.name, self.live.company_id, self.live.warehouse_id)}"
+            owned = self.live.owned.get(resource.address)
+            if resource.prevent_destroy != (owned is not None and owned.protected and row is not None):
+                protect = resource.prevent_destroy
+            if action is Action.NOOP and protect is not None:
+                action = Action.UPDATE
+                reason = f"{'set' if protect else 'clear'} its prevent_destroy marker"
         return Change(
             address=resource.address, kind=kind.key, model=kind.model, action=action,
             record_id=record_id if row is not None else None, xmlid=xmlid, fields=tuple(fields),
             depends_on=tuple(dict.fromkeys(deps)),
             create_extras=kind.create_extras(body, self.major) if action is Action.CREATE else {},
-            source=str(resource.location), reason=reason,
+            source=str(resource.location), reason=reason, protect=protect,
         )
 
     def _carried(self, kind: Kind, resource: Resource, wanted: dict[str, Any], row: dict[str, Any],
@@ -138,11 +147,24 @@ class Planner:
             return rows[0]["id"], rows[0], None
         owned = self.live.owned.get(resource.address)
         if owned is None:
+            self._refuse_lookalike(kind, resource, body)
             return None, None, None
         row = self.live.row(kind.model, owned.res_id)
         if row is None:
             return owned.res_id, None, "its record was deleted outside harmonizer: it will be created again"
         return owned.res_id, row, None
+
+    def _refuse_lookalike(self, kind: Kind, resource: Resource, body: dict[str, Any]) -> None:
+        found = self.live.lookalikes.get(resource.address)
+        if not found:
+            return
+        first = kind.natural_key()[0]
+        which = ", ".join(f"#{r['id']} {r.get('display_name') or ''}".strip() for r in found[:3])
+        raise SiteError(self.desired.site, f"a {kind.model} record like it already exists but harmonizer does not "
+                                           f"own it ({which}): adopt it with `harmonizer import site="
+                                           f"{self.desired.site} {resource.address} --match {first}="
+                                           f"{body.get(first)}` (or remove it) instead of creating a duplicate",
+                        resource.address)
 
     def _ordered(self, changes: list[Change]) -> list[Change]:
         by_address = {c.address: c for c in changes}
@@ -164,6 +186,10 @@ class Planner:
             row = self.live.row(kind.model, owned.res_id)
             if row is None:
                 continue  # already gone; the dangling external ID is harmless and left alone
+            if owned.protected:
+                raise SiteError(self.desired.site, "refusing to delete it: it was declared with prevent_destroy "
+                                                   "(declare it again, or apply it with prevent_destroy: false "
+                                                   "first)", address)
             fields = []
             for fmap in kind.field_maps(self.major):
                 if fmap.create_only or fmap.field not in row:

@@ -1,0 +1,169 @@
+"""The site lock: one apply at a time per Odoo database, held in that database.
+
+The lock is the system parameter ``harmonizer.lock`` (``ir.config_parameter``, whose ``key``
+is unique in Odoo). Its value is JSON: owner, host, start, expiry and a random token.
+
+Rules:
+- Taking the lock is one ``create``: Odoo's unique key makes exactly one of two racing
+  creates succeed; the loser's create fails and it is refused with the holder's name.
+- An expired lock is broken by unlinking that record *by id* and creating again: if two
+  operators break it at once, the second unlink misses (the first already created a new
+  record with a new id) and its create fails on the key, so still only one proceeds.
+- Release unlinks the record only if it still holds our token (re-read first).
+- Sites sharing a database share the lock: it lives in the database, not per site.
+- The lock record has no ``__harmonizer__`` external ID, so plans and drift never see it;
+  export and lookalike detection skip its key explicitly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import getpass
+import json
+import os
+import secrets
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from harmonizer.errors import HarmonizerError, OdooMissingError, OdooValidationError, SiteError
+from harmonizer.plan.live import LOCK_KEY
+
+__all__ = ["LOCK_KEY", "LockHeld", "LockInfo", "acquire", "break_lock", "read_lock", "release", "site_lock"]
+MODEL = "ir.config_parameter"
+DEFAULT_TTL = 1800.0
+OPERATOR_ENV = "HARMONIZER_OPERATOR"
+
+
+class LockClient(Protocol):
+    def search_read(self, model: str, domain: list[Any], fields: list[str],
+                    context: dict[str, Any] | None = None) -> list[dict[str, Any]]: ...
+
+    def create(self, model: str, values: dict[str, Any]) -> Any: ...
+
+    def unlink(self, model: str, ids: list[int]) -> bool: ...
+
+
+class LockHeld(SiteError):
+    """Another operator holds the site's lock: nothing was written."""
+
+
+@dataclass(frozen=True)
+class LockInfo:
+    owner: str
+    host: str
+    started: str
+    expires: str
+    token: str = ""
+    record_id: int | None = None
+
+    @property
+    def expired(self) -> bool:
+        return _parse(self.expires) <= _now()
+
+    def describe(self) -> str:
+        return f"{self.owner} on {self.host} since {self.started} (expires {self.expires})"
+
+    def to_json(self) -> str:
+        return json.dumps({"owner": self.owner, "host": self.host, "started": self.started,
+                           "expires": self.expires, "token": self.token}, sort_keys=True)
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> LockInfo:
+        try:
+            data = json.loads(row.get("value") or "{}")
+        except ValueError:
+            data = {}
+        return cls(str(data.get("owner", "unknown")), str(data.get("host", "unknown")),
+                   str(data.get("started", "?")), str(data.get("expires", "1970-01-01T00:00:00Z")),
+                   str(data.get("token", "")), row.get("id"))
+
+
+def operator(env: dict[str, str] | None = None) -> str:
+    """Who is applying: ``$HARMONIZER_OPERATOR``, else the login name of this process."""
+    env = dict(os.environ) if env is None else env
+    if env.get(OPERATOR_ENV):
+        return env[OPERATOR_ENV]
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def read_lock(client: LockClient) -> LockInfo | None:
+    rows = client.search_read(MODEL, [("key", "=", LOCK_KEY)], ["value"])
+    return LockInfo.from_row(rows[0]) if rows else None
+
+
+def acquire(client: LockClient, site: str, owner: str, ttl: float = DEFAULT_TTL) -> LockInfo:
+    """Take the lock or raise ``LockHeld`` naming its holder (see the module rules)."""
+    now = _now()
+    mine = LockInfo(owner, socket.gethostname(), _fmt(now), _fmt(now + dt.timedelta(seconds=ttl)),
+                    secrets.token_hex(8))
+    for _attempt in range(2):
+        try:
+            record_id = client.create(MODEL, {"key": LOCK_KEY, "value": mine.to_json()})
+            return LockInfo(mine.owner, mine.host, mine.started, mine.expires, mine.token, int(record_id))
+        except OdooValidationError:
+            held = read_lock(client)
+            if held is None:
+                continue  # released between our create and our read: try once more
+            if not held.expired:
+                raise LockHeld(site, f"the site is locked by {held.describe()}: another apply is running "
+                                     "(nothing was written; `harmonizer unlock` breaks a stale lock)") from None
+            _unlink_quietly(client, held.record_id)
+    raise LockHeld(site, "could not take the site lock (another apply took it first): nothing was written")
+
+
+def release(client: LockClient, lock: LockInfo) -> bool:
+    """Give our lock back; True if it was still ours."""
+    held = read_lock(client)
+    if held is None or held.token != lock.token:
+        return False
+    _unlink_quietly(client, held.record_id)
+    return True
+
+
+def break_lock(client: LockClient) -> LockInfo | None:
+    """Remove whatever lock is there (``harmonizer unlock``); returns what was removed."""
+    held = read_lock(client)
+    if held is not None:
+        _unlink_quietly(client, held.record_id)
+    return held
+
+
+@contextmanager
+def site_lock(client: LockClient, site: str, owner: str, ttl: float = DEFAULT_TTL) -> Iterator[LockInfo]:
+    """Hold the lock for the ``with`` body; released on success, error and Ctrl-C alike."""
+    lock = acquire(client, site, owner, ttl)
+    try:
+        yield lock
+    finally:
+        # If release fails the lock expires on its own; the body's own outcome matters more.
+        with contextlib.suppress(HarmonizerError):
+            release(client, lock)
+
+
+def _unlink_quietly(client: LockClient, record_id: int | None) -> None:
+    if record_id is None:
+        return
+    with contextlib.suppress(OdooMissingError):  # someone else removed it first
+        client.unlink(MODEL, [record_id])
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def _fmt(when: dt.datetime) -> str:
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _parse(text: str) -> dt.datetime:
+    try:
+        return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
+    except ValueError:
+        return dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
