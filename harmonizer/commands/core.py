@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -19,6 +20,37 @@ from harmonizer.commands.common import (
 )
 from harmonizer.errors import ConfigError, HarmonizerError
 from harmonizer.plan.model import Plan
+from harmonizer.project import SiteApply
+from harmonizer.safety.protect import deletions, limit_to_targets
+
+
+def confirm_or_refuse(plan: Plan, *, auto_approve: bool, allow_delete: bool) -> None:
+    """Ask before applying; without a terminal (or with --auto-approve) deletions need --allow-delete."""
+    deleting = deletions(plan)
+    interactive = sys.stdin.isatty() and not auto_approve
+    if deleting and not allow_delete and not interactive:
+        more = f" (and {len(deleting) - 3} more)" if len(deleting) > 3 else ""
+        raise HarmonizerError(f"refusing to delete without --allow-delete in a non-interactive run: "
+                              f"{', '.join(deleting[:3])}{more}; nothing was changed")
+    if auto_approve:
+        return
+    if not sys.stdin.isatty():
+        raise HarmonizerError("refusing to apply without confirmation: stdin is not a terminal "
+                              "(pass --auto-approve)")
+    if not click.confirm("Apply these changes?", default=False):
+        stderr("Apply cancelled: nothing was changed.")
+        sys.exit(1)
+
+
+def report_apply(outcomes: list[SiteApply]) -> None:
+    from harmonizer.render import render_apply
+
+    click.echo(render_apply(outcomes, color=color_enabled()), nl=False)
+    for outcome in outcomes:
+        for warning in outcome.result.warnings if outcome.result else []:
+            stderr(f"Warning: {warning}")
+    if not all(o.ok for o in outcomes):
+        sys.exit(1)
 
 
 def register(group: click.Group) -> None:
@@ -26,14 +58,16 @@ def register(group: click.Group) -> None:
     @with_selectors
     @click.option("--detailed-exitcode", is_flag=True, help="Exit 0: no changes, 2: changes, 1: error.")
     @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text")
-    @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Also save the plan (JSON) here.")
+    @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+                  help="Also save the plan (JSON with fingerprints, no secret) here, for `apply FILE`.")
+    @click.option("--target", "targets", multiple=True, help="Only this resource ADDRESS (and what it needs).")
     @click.pass_context
     @handle_errors
     def plan(ctx: click.Context, selectors: tuple[str, ...], sites: tuple[str, ...], tags: tuple[str, ...],
-             detailed_exitcode: bool, fmt: str, out: Path | None) -> None:
+             detailed_exitcode: bool, fmt: str, out: Path | None, targets: tuple[str, ...]) -> None:
         """Show what apply would change, field by field."""
         app = app_from(ctx)
-        result = app.plan(selectors_from(selectors, sites, tags))
+        result = app.plan(selectors_from(selectors, sites, tags), targets=list(targets))
         click.echo(render_plan_as(result, fmt), nl=False)
         if out is not None:
             out.write_text(json.dumps(result.to_dict(), indent=2) + "\n")
@@ -47,10 +81,12 @@ def register(group: click.Group) -> None:
     @group.command()
     @with_selectors
     @click.option("--auto-approve", is_flag=True, help="Apply without asking for confirmation.")
+    @click.option("--target", "targets", multiple=True, help="Only this resource ADDRESS (and what it needs).")
+    @click.option("--allow-delete", is_flag=True, help="Allow deletions without a confirmation prompt.")
     @click.pass_context
     @handle_errors
     def apply(ctx: click.Context, selectors: tuple[str, ...], sites: tuple[str, ...], tags: tuple[str, ...],
-              auto_approve: bool) -> None:
+              auto_approve: bool, targets: tuple[str, ...], allow_delete: bool) -> None:
         """Plan, show, confirm, then apply exactly that plan (or apply a saved plan FILE)."""
         app = app_from(ctx)
         saved = [s for s in selectors if s.endswith(".json") and Path(s).is_file()]
@@ -58,26 +94,18 @@ def register(group: click.Group) -> None:
             if len(saved) != len(selectors) or sites or tags:
                 raise ConfigError("give either one saved plan file or site selectors, not both")
             result = Plan.from_dict(json.loads(Path(saved[0]).read_text()))
+            if targets:
+                result = replace(result, sites=tuple(limit_to_targets(s, list(targets)) for s in result.sites))
         else:
-            result = app.plan(selectors_from(selectors, sites, tags))
+            result = app.plan(selectors_from(selectors, sites, tags), targets=list(targets))
         click.echo(render_plan_as(result, "text"), nl=False)
         if result.failures:
             sys.exit(1)
         if not result.has_changes:
             return
-        if not auto_approve:
-            if not sys.stdin.isatty():
-                raise HarmonizerError("refusing to apply without confirmation: stdin is not a terminal "
-                                      "(pass --auto-approve)")
-            if not click.confirm("Apply these changes?", default=False):
-                stderr("Apply cancelled: nothing was changed.")
-                sys.exit(1)
-        outcomes = app.apply(result)
-        from harmonizer.render import render_apply
-
-        click.echo(render_apply(outcomes, color=color_enabled()), nl=False)
-        if not all(o.ok for o in outcomes):
-            sys.exit(1)
+        confirm_or_refuse(result, auto_approve=auto_approve, allow_delete=allow_delete)
+        outcomes = app.apply(result, saved=bool(saved))
+        report_apply(outcomes)
 
 
     @group.command()
