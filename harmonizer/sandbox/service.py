@@ -107,6 +107,29 @@ class SandboxServer:
                 raise
             self._dbs[name] = db
 
+    def upgrade_database(self, name: str, to_version: str, into: Path | None = None) -> Path:
+        """Migrate database ``name`` to ``to_version`` as Odoo's upgrade does (see ``upgrade.py``).
+
+        The result is written to ``into`` (a home directory; default: this server's home, in
+        place) for a ``SandboxServer(into, to_version)`` to serve; this server forgets the
+        database. File databases only. Returns the migrated file's path.
+        """
+        from harmonizer.sandbox.upgrade import copy_file, upgrade_file
+
+        source = self._path(name)
+        if source is None or not source.exists():
+            raise ValueError(f"no file database {name!r} to upgrade (in-memory databases cannot be upgraded)")
+        with self._lock:
+            db = self._dbs.pop(name, None)
+        if db is not None:
+            db.close()
+        target = (Path(into) if into is not None else source.parent) / source.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target != source:
+            copy_file(source, target)
+        upgrade_file(target, self.profile.version, to_version)
+        return target
+
     def drop_database(self, name: str) -> bool:
         with self._lock:
             db = self._dbs.pop(name, None) or (Database(name, self._path(name)) if self._path(name) else None)
