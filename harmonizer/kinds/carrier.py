@@ -5,7 +5,9 @@ never written through the carrier's one2many ``price_rule_ids``), margin (a frac
 0.1 is 10 %), fixed margin, and free shipping over an amount. The mapping of a carrier to
 where it is offered is Odoo 17's own: destination countries, states ("Nevada (US)") and
 zip prefixes (as text: "89", created when missing, see ``zip_prefix.py``), the routes used when it is chosen (e.g. a
-warehouse's cross-dock route, as ``stock_route`` resources), and the company. Odoo 17 has
+warehouse's cross-dock route, as ``stock_route`` resources with ``shipping_selectable``: Odoo
+reads a carrier's routes through that domain, so a route without it looks unlinked), and
+the company. Odoo 17 has
 no field for customer tags on a carrier.
 
 ``company`` is written only if the template names it: on a carrier it is the service

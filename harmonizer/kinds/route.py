@@ -32,6 +32,8 @@ class RouteBody(Body):
     product_categ_selectable: bool = False
     warehouse_selectable: bool = False
     sale_selectable: bool = False
+    #: Offered on carriers (a carrier's ``routes`` only show routes with this flag).
+    shipping_selectable: bool = False
     #: Short names of the warehouses the route applies to (when warehouse selectable).
     warehouses: list[str] = Field(default_factory=list)
     active: bool = True
@@ -57,6 +59,7 @@ class Route(Kind):
             FieldMap("product_categ_selectable", "product_categ_selectable", Boolean()),
             FieldMap("warehouse_selectable", "warehouse_selectable", Boolean()),
             FieldMap("sale_selectable", "sale_selectable", Boolean()),
+            FieldMap("shipping_selectable", "shipping_selectable", Boolean()),
             FieldMap("warehouses", "warehouse_ids", RecordRefs("stock.warehouse", "code")),
             FieldMap("active", "active", Boolean()),
         ]
