@@ -119,7 +119,10 @@ class Executor:
                 if self.client.search_read(row["model"], [("id", "=", row["res_id"])], ["id"],
                                            context=NO_ARCHIVE_FILTER):
                     stale.append(f"{MODULE}.{row['name']} was created since the plan")
-        stale.extend(self._protected_deletes())
+        protected = self._protected_deletes()
+        if protected:
+            raise SiteError(self.plan.site, f"refusing to delete {', '.join(protected)}: protected by "
+                                            "prevent_destroy; nothing was written")
         if stale:
             more = f" (and {len(stale) - 3} more)" if len(stale) > 3 else ""
             raise StalePlan(self.plan.site, "the live state changed since the plan was made, nothing was "
@@ -131,7 +134,7 @@ class Executor:
             return []
         rows = self.client.search_read("ir.model.data", [("module", "=", MODULE), ("name", "in", names),
                                                          ("noupdate", "=", True)], ["name"])
-        return [f"{MODULE}.{row['name']} is protected by prevent_destroy" for row in rows]
+        return [f"{MODULE}.{row['name']}" for row in rows]
 
     def _mark(self, change: Change) -> None:
         """Set the ``prevent_destroy`` marker of the change's external ID (``noupdate``)."""
