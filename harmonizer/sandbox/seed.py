@@ -79,3 +79,5 @@ def seed_users(store: Store, profile: VersionProfile, company_ids: list[int]) ->
             store.set_meta(f"admin:{uid}", "1")
     for user in profile.users:
         store.add_secret(user.uid, "password", user.password)
+        if user.login in profile.api_keys:  # 19.0+: a persistent global-scope API key per user
+            store.add_secret(user.uid, "apikey", profile.api_keys[user.login])

@@ -206,6 +206,16 @@ class SandboxServer:
             uid = found[0]
             return uid if any(secret == password for _kind, secret in store.secrets(uid)) else False
 
+    def api_key_uid(self, dbname: str, key: str) -> int | None:
+        """The user whose API key ``key`` is (19.0's bearer authentication), or None."""
+        try:
+            database = self._database(dbname)
+        except ServerException:
+            return None
+        with database.transaction(write=False) as conn:
+            row = conn.execute("SELECT uid FROM _credentials WHERE kind = 'apikey' AND secret = ?", (key,)).fetchone()
+        return int(row[0]) if row is not None else None
+
     def _object(self, method: str, params: list[Any]) -> Any:
         if method == "execute_kw":
             db, uid, password, model, name = params[:5]

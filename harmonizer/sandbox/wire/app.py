@@ -18,6 +18,7 @@ in as further rows. For every RPC request the app:
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Mapping
@@ -52,13 +53,37 @@ class Route:
     endpoint: Endpoint
 
 
-def default_routes() -> list[Route]:
-    """Odoo 17's external API routes (first match wins)."""
+ANY_METHOD = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
+
+
+def default_routes(profile: Any = None) -> list[Route]:
+    """The external API routes of the server's version (first match wins): XML-RPC and
+    JSON-RPC everywhere; 19.0 (``profile.json2``) adds JSON-2, /doc-bearer and /json/version."""
     post = frozenset({"POST"})
-    return [
+    code = profile.jsonrpc_error_code if profile is not None else 200
+    order_19 = bool(profile is not None and profile.jsonrpc_data_order_19)
+    routes = [
         Route(re.compile(r"/xmlrpc/2/(?P<service>[^/]+)"), post, XmlRpcEndpoint(legacy=False)),
         Route(re.compile(r"/xmlrpc/(?P<service>[^/]+)"), post, XmlRpcEndpoint(legacy=True)),
-        Route(re.compile(r"/jsonrpc"), post, JsonRpcEndpoint()),
+        Route(re.compile(r"/jsonrpc"), post, JsonRpcEndpoint(error_code=code, data_order_19=order_19)),
+    ]
+    return routes
+
+
+def version_routes(server: Any) -> list[Route]:
+    """Routes that need the server itself (19.0's bearer-key APIs)."""
+    profile = getattr(server, "profile", None)
+    if profile is None or not profile.json2:
+        return []
+    from harmonizer.sandbox.wire.json2 import DocBearerEndpoint, Json2Context, Json2Endpoint, VersionEndpoint
+
+    context = Json2Context(server)
+    get = frozenset({"GET", "POST"})
+    return [
+        Route(re.compile(r"/json/2/(?P<rest>.*)"), ANY_METHOD, Json2Endpoint(context)),
+        Route(re.compile(r"/json/2"), ANY_METHOD, Json2Endpoint(context)),
+        Route(re.compile(r"/doc-bearer/(?P<model>[^/]+)\.json"), get, DocBearerEndpoint(context)),
+        Route(re.compile(r"/(?:json|web)/version"), get, VersionEndpoint(context)),
     ]
 
 
@@ -69,7 +94,10 @@ class WireApp:
                  routes: list[Route] | None = None) -> None:
         self.server = server
         self.levers = levers
-        self.routes = routes if routes is not None else default_routes()
+        profile = getattr(server, "profile", None)
+        self.routes = routes if routes is not None else version_routes(server) + default_routes(profile)
+        #: 19.0 logs every XML-RPC/JSON-RPC request as deprecated (None: no such log line).
+        self.deprecation: str | None = getattr(profile, "rpc_deprecation", None)
 
     def handle(self, method: str, path: str, headers: Mapping[str, str], body: bytes) -> HttpResponse:
         request = HttpRequest(method.upper(), path.split("?", 1)[0], headers, body)
@@ -80,6 +108,9 @@ class WireApp:
             if request.method not in route.methods:
                 return _html(405, "Method Not Allowed",
                              "The method is not allowed for the requested URL.")
+            if self.deprecation and isinstance(route.endpoint, XmlRpcEndpoint | JsonRpcEndpoint):
+                kind = "xmlrpc" if isinstance(route.endpoint, XmlRpcEndpoint) else "jsonrpc"
+                logging.getLogger(f"odoo.addons.rpc.controllers.{kind}").warning(self.deprecation)
             return self._rpc(route.endpoint, request, match.groupdict())
         return _html(404, "Not Found", "The requested URL was not found on the server.")
 

@@ -35,6 +35,11 @@ class RPC:
 
 
 class JsonRpcEndpoint:
+    def __init__(self, error_code: int = 200, data_order_19: bool = False) -> None:
+        #: ``error.code``: 200 up to 18.0, 0 in 19.0 (which also reorders ``error.data``).
+        self.error_code = error_code
+        self.data_order_19 = data_order_19
+
     def decode(self, request: HttpRequest, route_args: Mapping[str, str]) -> DecodedCall | HttpResponse:
         try:
             payload = json.loads(request.body)
@@ -58,7 +63,12 @@ class JsonRpcEndpoint:
             return self.encode_error(call, faults.from_python(exc))
 
     def encode_error(self, call: DecodedCall, error: ServerException) -> HttpResponse:
-        return _json({"jsonrpc": "2.0", "id": call.request_id, "error": faults.jsonrpc_error(error)})
+        error_object = faults.jsonrpc_error(error)
+        error_object["code"] = self.error_code
+        if self.data_order_19:
+            data = error_object["data"]
+            error_object["data"] = {k: data[k] for k in ("name", "message", "arguments", "context", "debug")}
+        return _json({"jsonrpc": "2.0", "id": call.request_id, "error": error_object})
 
 
 def _json(answer: dict[str, Any]) -> HttpResponse:
