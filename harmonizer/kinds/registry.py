@@ -10,6 +10,7 @@ from harmonizer.kinds.automation import Automation
 from harmonizer.kinds.base import Kind
 from harmonizer.kinds.carrier import Carrier
 from harmonizer.kinds.company_settings import CompanySettings
+from harmonizer.kinds.default_value import DefaultValue
 from harmonizer.kinds.operation_type import CustomOperationType, OperationType
 from harmonizer.kinds.orderpoint import Orderpoint
 from harmonizer.kinds.price_rule import PriceRule
@@ -41,6 +42,7 @@ _ALL: tuple[Kind, ...] = (
     ZipPrefix(),
     Carrier(),
     PriceRule(),
+    DefaultValue(),
 )
 
 KINDS: Mapping[str, Kind] = MappingProxyType({kind.key: kind for kind in _ALL})
