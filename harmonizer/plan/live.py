@@ -1,14 +1,13 @@
 """Reading a site's live state from Odoo, in bulk: one read per model, never per record.
 
-Round trips for one site: the company and warehouse of its scope, the harmonizer external
-IDs, one read per referenced model (natural keys), and one ``search_read`` per resource
-kind. Everything lands in a ``LiveSnapshot`` the pure planner works from.
+Round trips for one site: one ``search_read`` per model read (see ``LiveReader`` for the
+three phases), whatever the number of resources. Everything lands in a ``LiveSnapshot``
+the pure planner works from.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -16,6 +15,7 @@ from harmonizer.errors import SiteError
 from harmonizer.kinds.base import Kind
 from harmonizer.kinds.registry import KINDS
 from harmonizer.model import DesiredState, Level, address_of
+from harmonizer.plan.batch import ReadBatch, Request
 from harmonizer.plan.resolve import Resolver
 
 MODULE = "__harmonizer__"
@@ -93,7 +93,14 @@ def _belongs(kind: Kind, scope: str | None, company_id: int | None, warehouse_id
 
 
 class LiveReader:
-    """Reads what one site's plan needs. Holds the read client; ``snapshot`` does the reading."""
+    """Reads what one site's plan needs, in three phases of merged reads (``ReadBatch``):
+
+    1. the site's company (with company lookups), the external IDs, ir.model and
+       ir.model.fields lookups (which also say which models have an ``active`` field);
+    2. the site's warehouse (with warehouse lookups), which needs the company's id;
+    3. everything else: owned records by id, bound candidates, natural-key lookups and
+       lookalikes, one ``search_read`` per model.
+    """
 
     def __init__(self, client: ReadClient, site: str, major: int) -> None:
         self.client = client
@@ -102,44 +109,88 @@ class LiveReader:
 
     def snapshot(self, desired: DesiredState) -> LiveSnapshot:
         self._scope_rows: dict[str, list[dict[str, Any]]] = {}
-        company_id, warehouse_id = self._scope(desired)
+        lookups = self._wanted_lookups(desired)
+        models = self._models_read(desired)
+        first = ReadBatch()
+        company = self._add_company(first, desired)
+        xmlids = first.add("ir.model.data", [("module", "=", MODULE)], ["name", "model", "res_id", "noupdate"])
+        actives = first.add("ir.model.fields", [("model", "in", sorted(models | {m for m, _k in lookups})),
+                                                ("name", "=", "active")], ["model", "name"])
+        early = {key: self._add_lookup(first, key, values) for key, values in lookups.items()
+                 if key[0] in ("res.company", "ir.model", "ir.model.fields")}
+        first.run(self.client)
+        company_id = self._company_id(desired, company)
+        second = ReadBatch()
+        warehouse = self._add_warehouse(second, desired, company_id)
+        if warehouse is not None:
+            early.update({key: self._add_lookup(second, key, values) for key, values in lookups.items()
+                          if key[0] == "stock.warehouse"})
+        second.run(self.client)
+        warehouse_id = self._warehouse_id(desired, warehouse)
         snap = LiveSnapshot(self.site, self.major, company_id, warehouse_id, Resolver())
-        self._owned(snap)
+        self._owned(snap, xmlids.rows)
+        third = ReadBatch(active_models={row["model"] for row in actives.rows})
+        late = {key: self._add_lookup(third, key, values) for key, values in lookups.items() if key not in early}
         kinds = {r.kind for r in desired} | {o.kind for o in snap.owned.values()}
-        self._lookups(snap, desired)
-        for key in sorted(kinds):
-            self._read_kind(snap, KINDS[key])
-        self._lookalikes(snap, desired)
+        reads = {key: self._add_kind(third, snap, KINDS[key]) for key in sorted(kinds)}
+        alikes = self._add_lookalikes(third, snap, desired)
+        third.run(self.client)
+        for key, request in {**early, **late}.items():
+            self._resolve_lookup(snap.resolver, key, request.rows)
+        for key, request in reads.items():
+            self._take_kind(snap, KINDS[key], request.rows if request is not None else None)
+        self._take_lookalikes(snap, alikes)
         return snap
 
     def scope_ids(self, desired: DesiredState) -> tuple[int | None, int | None]:
         """The ids of the site's company and warehouse (``SiteError`` if not exactly one each)."""
         self._scope_rows = {}
-        return self._scope(desired)
+        batch = ReadBatch()
+        company = self._add_company(batch, desired)
+        batch.run(self.client)
+        company_id = self._company_id(desired, company)
+        batch = ReadBatch()
+        warehouse = self._add_warehouse(batch, desired, company_id)
+        batch.run(self.client)
+        return company_id, self._warehouse_id(desired, warehouse)
 
-    def _scope(self, desired: DesiredState) -> tuple[int | None, int | None]:
-        company_id = warehouse_id = None
-        if desired.scope.company:
-            rows = self.client.search_read("res.company", [("name", "=", desired.scope.company)],
-                                           self._scope_fields("res.company", desired))
-            self._scope_rows["res.company"] = rows
-            if len(rows) != 1:
-                found = "no" if not rows else f"{len(rows)}"
-                raise SiteError(self.site, f"{found} company named {desired.scope.company!r} in this Odoo "
-                                           "(scope.company)")
-            company_id = rows[0]["id"]
-        if desired.scope.warehouse:
-            domain: list[Any] = [("code", "=", desired.scope.warehouse)]
-            if company_id is not None:
-                domain.append(("company_id", "=", company_id))
-            rows = self.client.search_read("stock.warehouse", domain,
-                                           self._scope_fields("stock.warehouse", desired, ["code", "company_id"]))
-            self._scope_rows["stock.warehouse"] = rows
-            if len(rows) != 1:
-                raise SiteError(self.site, f"no warehouse with short name {desired.scope.warehouse!r} in "
-                                           f"company {desired.scope.company!r} (scope.warehouse)")
-            warehouse_id = rows[0]["id"]
-        return company_id, warehouse_id
+    # -- scope ----------------------------------------------------------------------------
+
+    def _add_company(self, batch: ReadBatch, desired: DesiredState) -> Request | None:
+        if not desired.scope.company:
+            return None
+        return batch.add("res.company", [("name", "=", desired.scope.company)],
+                         self._scope_fields("res.company", desired))
+
+    def _company_id(self, desired: DesiredState, request: Request | None) -> int | None:
+        if request is None:
+            return None
+        rows = request.rows
+        self._scope_rows["res.company"] = rows
+        if len(rows) != 1:
+            found = "no" if not rows else f"{len(rows)}"
+            raise SiteError(self.site, f"{found} company named {desired.scope.company!r} in this Odoo "
+                                       "(scope.company)")
+        return rows[0]["id"]
+
+    def _add_warehouse(self, batch: ReadBatch, desired: DesiredState, company_id: int | None) -> Request | None:
+        if not desired.scope.warehouse:
+            return None
+        domain: list[Any] = [("code", "=", desired.scope.warehouse)]
+        if company_id is not None:
+            domain.append(("company_id", "=", company_id))
+        return batch.add("stock.warehouse", domain,
+                         self._scope_fields("stock.warehouse", desired, ["code", "company_id"]))
+
+    def _warehouse_id(self, desired: DesiredState, request: Request | None) -> int | None:
+        if request is None:
+            return None
+        rows = request.rows
+        self._scope_rows["stock.warehouse"] = rows
+        if len(rows) != 1:
+            raise SiteError(self.site, f"no warehouse with short name {desired.scope.warehouse!r} in "
+                                       f"company {desired.scope.company!r} (scope.warehouse)")
+        return rows[0]["id"]
 
     def _scope_fields(self, model: str, desired: DesiredState, base: list[str] | None = None) -> list[str]:
         """The scope record is read once, with the fields of every bound kind that manages it."""
@@ -150,9 +201,12 @@ class LiveReader:
                 fields.update(kind.read_fields(self.major))
         return sorted(fields)
 
-    def _owned(self, snap: LiveSnapshot) -> None:
-        rows = self.client.search_read("ir.model.data", [("module", "=", MODULE)],
-                                       ["name", "model", "res_id", "noupdate"])
+    def _models_read(self, desired: DesiredState) -> set[str]:
+        return {KINDS[r.kind].model for r in desired} | {k.model for k in KINDS.values() if k.owned}
+
+    # -- external IDs ------------------------------------------------------------------------
+
+    def _owned(self, snap: LiveSnapshot, rows: list[dict[str, Any]]) -> None:
         for row in rows:
             snap.managed.setdefault(row["model"], set()).add(row["res_id"])
             parsed = parse_xmlid(row["name"])
@@ -165,54 +219,67 @@ class LiveReader:
                                 bool(row.get("noupdate")))
             snap.owned[owned.address] = owned
 
-    def _lookups(self, snap: LiveSnapshot, desired: DesiredState) -> None:
+    # -- natural keys -----------------------------------------------------------------------
+
+    def _wanted_lookups(self, desired: DesiredState) -> dict[tuple[str, str], list[Any]]:
         wanted: dict[tuple[str, str], set[Any]] = defaultdict(set)
         for resource in desired:
             kind = KINDS[resource.kind]
             for lookup in kind.lookups(kind.effective_body(resource), self.major):
                 wanted[(lookup.model, lookup.key)].add(lookup.value)
-        for (model, key), values in sorted(wanted.items()):
-            self._lookup(snap.resolver, model, key, values)
+        return {key: sorted(values, key=str) for key, values in sorted(wanted.items())}
 
-    def _lookup(self, resolver: Resolver, model: str, key: str, values: Iterable[Any]) -> None:
-        values = sorted(values, key=str)
-        if model == "ir.model.fields" and key == "model.name":
+    def _add_lookup(self, batch: ReadBatch, key: tuple[str, str], values: list[Any]) -> Request:
+        model, field_name = key
+        if model == "ir.model.fields" and field_name == "model.name":
             pairs = [str(v).rpartition(".") for v in values]
-            domain = [("model", "in", sorted({p[0] for p in pairs})), ("name", "in", sorted({p[2] for p in pairs}))]
-            for row in self.client.search_read(model, domain, ["model", "name"]):
-                resolver.add(model, key, f"{row['model']}.{row['name']}", row["id"], row["name"])
-            return
-        for row in self.client.search_read(model, [(key, "in", values)], [key, "display_name"]):
-            resolver.add(model, key, row[key], row["id"], row.get("display_name") or str(row[key]))
+            return batch.add(model, [("model", "in", sorted({p[0] for p in pairs})),
+                                     ("name", "in", sorted({p[2] for p in pairs}))], ["model", "name"])
+        return batch.add(model, [(field_name, "in", values)], [field_name, "display_name"])
 
-    def _read_kind(self, snap: LiveSnapshot, kind: Kind) -> None:
+    def _resolve_lookup(self, resolver: Resolver, key: tuple[str, str], rows: list[dict[str, Any]]) -> None:
+        model, field_name = key
+        for row in rows:
+            if model == "ir.model.fields" and field_name == "model.name":
+                resolver.add(model, field_name, f"{row['model']}.{row['name']}", row["id"], row["name"])
+            else:
+                resolver.add(model, field_name, row[field_name], row["id"],
+                             row.get("display_name") or str(row[field_name]))
+
+    # -- records ----------------------------------------------------------------------------
+
+    def _add_kind(self, batch: ReadBatch, snap: LiveSnapshot, kind: Kind) -> Request | None:
         fields = kind.read_fields(self.major)
         if kind.owned:
             ids = sorted(o.res_id for o in snap.owned.values() if o.kind == kind.key)
-            rows = self.client.search_read(kind.model, [("id", "in", ids)], fields,
-                                           context=NO_ARCHIVE_FILTER) if ids else []
+            return batch.add(kind.model, [("id", "in", ids)], fields, archived=True) if ids else None
+        if kind.model in self._scope_rows and kind.level is _SCOPE_LEVEL[kind.model]:
+            return None  # the site's own company/warehouse, read with the scope
+        return batch.add(kind.model, kind.bound_domain(snap.company_id, snap.warehouse_id), fields)
+
+    def _take_kind(self, snap: LiveSnapshot, kind: Kind, rows: list[dict[str, Any]] | None) -> None:
+        if kind.owned:
+            rows = rows or []
             present = {row["id"] for row in rows}
             for owned in snap.owned.values():
                 if owned.kind == kind.key and owned.res_id in present:
                     snap.resolver.own(owned.address, kind.model, owned.res_id)
-        elif kind.model in self._scope_rows and kind.level is _SCOPE_LEVEL[kind.model]:
-            rows = self._scope_rows[kind.model]  # the site's own company/warehouse, read with the scope
-            snap.bound[kind.key] = rows
         else:
-            rows = self.client.search_read(kind.model, kind.bound_domain(snap.company_id, snap.warehouse_id),
-                                           fields)
+            rows = self._scope_rows[kind.model] if rows is None else rows
             snap.bound[kind.key] = rows
         table = snap.rows.setdefault(kind.model, {})
         for row in rows:
             table[row["id"]] = row
 
-    def _lookalikes(self, snap: LiveSnapshot, desired: DesiredState) -> None:
-        """One read per kind: unowned records sharing a declared, unowned resource's natural key."""
+    def _add_lookalikes(self, batch: ReadBatch, snap: LiveSnapshot, desired: DesiredState
+                        ) -> list[tuple[Kind, list[str], list[tuple[str, dict[str, Any]]], Request]]:
+        """Unowned records sharing a declared, not yet owned resource's natural key."""
         wanted: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
         for resource in desired:
             kind = KINDS[resource.kind]
             if kind.owned and kind.natural_key() and resource.address not in snap.owned:
                 wanted[kind.key].append((resource.address, kind.effective_body(resource)))
+        out = []
         for key, items in sorted(wanted.items()):
             kind = KINDS[key]
             maps = {f.key: f for f in kind.field_maps(self.major)}
@@ -222,13 +289,19 @@ class LiveReader:
             first = maps[names[0]].field
             values = sorted({str(body.get(names[0])) for _a, body in items}, key=str)
             fields = sorted({maps[n].field for n in names} | {"display_name"})
-            rows = self.client.search_read(kind.model, [(first, "in", values)], fields, context=NO_ARCHIVE_FILTER)
-            rows = [r for r in rows if r["id"] not in snap.managed.get(kind.model, set())
+            out.append((kind, names, items, batch.add(kind.model, [(first, "in", values)], fields, archived=True)))
+        return out
+
+    def _take_lookalikes(self, snap: LiveSnapshot,
+                         found: list[tuple[Kind, list[str], list[tuple[str, dict[str, Any]]], Request]]) -> None:
+        for kind, names, items, request in found:
+            maps = {f.key: f for f in kind.field_maps(self.major)}
+            rows = [r for r in request.rows if r["id"] not in snap.managed.get(kind.model, set())
                     and not (kind.model == "ir.config_parameter" and r.get("key") == LOCK_KEY)]
             for address, body in items:
-                found = [r for r in rows if all(_same_key(maps[n], body.get(n), r, snap.resolver) for n in names)]
-                if found:
-                    snap.lookalikes[address] = found
+                alike = [r for r in rows if all(_same_key(maps[n], body.get(n), r, snap.resolver) for n in names)]
+                if alike:
+                    snap.lookalikes[address] = alike
 
 
 def _same_key(fmap: Any, value: Any, row: dict[str, Any], resolver: Resolver) -> bool:
