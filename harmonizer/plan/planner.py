@@ -102,6 +102,8 @@ class Planner:
         if row is not None and fields:
             fields += self._carried(kind, resource, wanted, row, {f.key for f in fields})
         action = Action.CREATE if row is None else Action.UPDATE if fields else Action.NOOP
+        if action is Action.UPDATE:
+            reason = kind.change_note(fields) or reason
         xmlid = protect = None
         if kind.owned:
             xmlid = f"{MODULE}.{kind.xmlid_name(resource.name, self.live.company_id, self.live.warehouse_id)}"

@@ -109,6 +109,7 @@ def test_changing_the_steps_says_what_odoo_does_and_converges(project: Path, app
                                                                     "pick_pack_ship")]
     note = WarehouseSettings().change_note(change.fields)
     assert note is not None and "Odoo itself creates, renames or archives the delivery routes" in note
+    assert change.reason == note  # the plan says so
     assert app.apply(plan)[0].ok
     assert not app.plan(["warehouse-1"]).has_changes
     with app.session("warehouse-1") as session:
