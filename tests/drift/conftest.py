@@ -36,3 +36,12 @@ def converge(app: Harmonizer, *sites: str) -> None:
     for site in sites:
         app.apply_site(app.plan_one(site))
         assert not app.plan_one(site).has_changes, f"{site} did not converge"
+
+
+def make_orphan(app: Harmonizer, site: str, name: str = "legacy_edi_gateway") -> None:
+    """An owned system parameter no template declares (what an older template version left)."""
+    with app.session(site) as session:
+        writer = session.writer()
+        record_id = writer.create("ir.config_parameter", {"key": f"harmonizer.{name}", "value": "sftp://old"})
+        writer.create("ir.model.data", {"module": "__harmonizer__", "name": f"system_parameter__{name}",
+                                        "model": "ir.config_parameter", "res_id": record_id})

@@ -21,7 +21,7 @@ from harmonizer.errors import HarmonizerError
 from harmonizer.project import Harmonizer
 from harmonizer.render.drift_formats import render_drift
 
-from .conftest import TOKEN, converge, make_app
+from .conftest import TOKEN, converge, make_app, make_orphan
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -32,6 +32,7 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> Harmonizer:
 
     app = make_app(copy_demo(tmp_path_factory.mktemp("drift-out") / "project"))
     converge(app, "warehouse-1")
+    make_orphan(app, "warehouse-3")
     return app
 
 

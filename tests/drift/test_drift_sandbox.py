@@ -12,7 +12,7 @@ from harmonizer.drift import DriftClass, DriftReport, SiteStatus, run_drift
 from harmonizer.drift.model import FieldDrift, ResourceDrift
 from harmonizer.project import Harmonizer
 
-from .conftest import converge, make_app
+from .conftest import converge, make_app, make_orphan
 
 ESCALATION = "scheduled_action.escalate_overdue_approvals"
 APPROVALS = "company_settings.purchase_approval"
@@ -97,13 +97,17 @@ def test_valid_waiver_hides_drift_until_it_expires(fleet: Harmonizer) -> None:
     assert expired.exit_code == 2
 
 
-def test_sandbox_history_shows_missing_orphaned_and_drift(demo: Path) -> None:
-    app = make_app(demo)
+def test_missing_orphaned_and_drift(fleet: Harmonizer) -> None:
+    app = fleet
+    make_orphan(app, "warehouse-3")
+    _edit_by_hand(app, "warehouse-3", f"__harmonizer__.{ESCALATION.replace('.', '__')}", {"interval_number": 9})
     report = run_drift(app, ["warehouse-3"])
     classes = {r.address: r.cls for r in report.sites[0].resources}
-    assert classes["system_parameter.legacy_edi_gateway"] is DriftClass.ORPHANED
-    assert classes["automation.large_order_review"] is DriftClass.DRIFT
-    assert classes[APPROVALS] is DriftClass.DRIFT
+    orphan = next(r for r in report.sites[0].resources if r.address == "system_parameter.legacy_edi_gateway")
+    assert orphan.cls is DriftClass.ORPHANED and orphan.note == "no template declares it any more"
+    assert classes[ESCALATION] is DriftClass.DRIFT
+    assert classes[APPROVALS] is not DriftClass.DRIFT
+    assert report.exit_code == 2
     never_applied = run_drift(app, ["warehouse-2"])
     assert DriftClass.MISSING in {r.cls for r in never_applied.sites[0].resources}
     assert never_applied.exit_code == 2
