@@ -46,8 +46,10 @@ class VersionProfile:
     computed_required: frozenset[tuple[str, str]] = frozenset()
     #: How an unknown public method is reported ({model}, {method}).
     unknown_method: str = "The method '{method}' does not exist on the model '{model}'"
-    #: A private name that does not exist is an AttributeError (18.0) rather than AccessError.
-    missing_private_is_attribute_error: bool = False
+    #: Private names that do not exist in this version's ORM (``_read`` in 18.0).
+    missing_private_methods: frozenset[str] = frozenset()
+    #: Public names of 17.0 that are private here (AccessError), e.g. 18.0's ``flush_model``.
+    private_methods: frozenset[str] = frozenset()
     #: Unknown field in create/write values ({model}, {field}).
     invalid_field: str = "Invalid field {field!r} on model {model!r}"
     #: Unknown field in ``read``/``search_read`` fields.
@@ -129,7 +131,8 @@ def _build(version: str) -> VersionProfile:
                                      ("product.supplierinfo", "product_uom_id"),
                                      ("product.supplierinfo", "product_tmpl_id")}),
         unknown_method=unknown_method,
-        missing_private_is_attribute_error=major == 18,
+        missing_private_methods=frozenset({"_read"}) if major == 18 else frozenset(),
+        private_methods=frozenset({"flush_model", "search_fetch"}) if major >= 18 else frozenset(),
         invalid_field=INVALID_FIELD_19 if major >= 19 else INVALID_FIELD,
         invalid_field_read="Invalid field {field!r} on {model!r}" if major >= 19 else INVALID_FIELD,
         write_missing_ok=frozenset({"ir.config_parameter", "base.automation"}) if major == 17

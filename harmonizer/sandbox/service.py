@@ -236,8 +236,8 @@ class SandboxServer:
             env = Env(store, self.profile, uid, context if isinstance(context, dict) else {}, dbname=db)
             self._check_credentials(env, uid, password)
             target = env[model]  # UserError "Object x doesn't exist"
-            if method.startswith("_"):
-                if self.profile.missing_private_is_attribute_error and not hasattr(target, method):
+            if method.startswith("_") or method in self.profile.private_methods:
+                if method in self.profile.missing_private_methods:
                     raise attribute_error(self.profile.unknown_method.format(model=model, method=method))
                 where = f"'{model}.{method}'" if self.profile.private_method_names_model else method
                 raise AccessError(f"Private methods (such as {where}) cannot be called remotely.")

@@ -57,12 +57,16 @@ class ActionServer(ModelHooks):
     def compute(self, env: Env, field: str, rows: list[Row]) -> list[Any] | None:
         if field == "model_name":
             return [_model_of(env, row.get("model_id")) or False for row in rows]
+        if field == "update_field_type":
+            fields = env.store.rows(env.spec("ir.model.fields"), [r["update_field_id"] for r in rows
+                                                                   if r.get("update_field_id")])
+            return [fields.get(r.get("update_field_id") or 0, {}).get("ttype") or False for r in rows]
         return None
 
     def prepare_create(self, env: Env, vals: Vals) -> Vals:
         if vals.get("usage") == "base_automation":
             vals["name"] = ACTION_NAMES.get(vals.get("state") or "object_write", "Execute Code")
-        return vals
+        return update_field(env, vals)
 
     def after_create(self, env: Env, rec_id: int, vals: Vals) -> None:
         _store_model_name(env, self.model, [rec_id])
@@ -76,6 +80,9 @@ class ActionServer(ModelHooks):
             rows = env.store.rows(env.spec(self.model), ids)
             if any(row.get("usage") == "base_automation" for row in rows.values()):
                 vals["name"] = ACTION_NAMES.get(vals["state"], "Execute Code")
+        if vals.get("update_path") and "model_id" not in vals and len(ids) == 1:
+            row = env.store.rows(env.spec(self.model), ids).get(ids[0], {})
+            return update_field(env, {**vals, "model_id": row.get("model_id")}, keep_model=False)
         return vals
 
     def check(self, env: Env, ids: list[int]) -> None:
@@ -88,6 +95,21 @@ class ActionServer(ModelHooks):
             automation = row.get("base_automation_id")
             if automation:
                 _check_same_model(env, automation, [row])
+
+
+def update_field(env: Env, vals: Vals, keep_model: bool = True) -> Vals:
+    """``update_field_id`` follows ``update_path`` (its first part, a field of the action's model)."""
+    spec = env.spec("ir.actions.server")
+    if "update_field_id" in spec.fields and vals.get("update_path") and vals.get("model_id"):
+        model = _model_of(env, vals["model_id"])
+        name = str(vals["update_path"]).split(".")[0]
+        found = [r["id"] for r in env.store.find(env.spec("ir.model.fields"), "model", [model])
+                 if r.get("name") == name]
+        if found:
+            vals["update_field_id"] = found[0]
+    if not keep_model:
+        vals.pop("model_id", None)
+    return vals
 
 
 def _store_model_name(env: Env, model: str, ids: list[int]) -> None:

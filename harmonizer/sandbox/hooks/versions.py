@@ -134,6 +134,13 @@ class Automation18(base17.Automation):
     #: 18.0 also derives trigger fields from the filter domain.
     from_domain: ClassVar[bool] = True
 
+    def before_unlink(self, env: Env, ids: list[int]) -> None:
+        # 18.0+: the automation's actions go with it
+        actions = env.spec("ir.actions.server")
+        linked = [r["id"] for r in env.store.find(actions, "base_automation_id", ids)]
+        if linked:
+            env["ir.actions.server"].sudo()._unlink(linked)
+
     def after_create(self, env: Env, rec_id: int, vals: Vals) -> None:
         if not vals.get("trigger_field_ids"):
             self._fill_trigger_fields(env, rec_id)
@@ -191,11 +198,14 @@ class ActionServer19(base17.ActionServer):
 
     def prepare_create(self, env: Env, vals: Vals) -> Vals:
         vals["automated_name"] = base17.ACTION_NAMES.get(vals.get("state") or "object_write", "Execute Code")
-        return vals
+        return base17.update_field(env, vals)
 
     def prepare_write(self, env: Env, ids: list[int], vals: Vals) -> Vals:
         if "state" in vals:
             vals["automated_name"] = base17.ACTION_NAMES.get(vals["state"], "Execute Code")
+        if vals.get("update_path") and "model_id" not in vals and len(ids) == 1:
+            row = env.store.rows(env.spec(self.model), ids).get(ids[0], {})
+            return base17.update_field(env, {**vals, "model_id": row.get("model_id")}, keep_model=False)
         return vals
 
     def check(self, env: Env, ids: list[int]) -> None:
