@@ -101,7 +101,7 @@ INSTALLED_17 = (
 )
 
 #: Stand-in API keys (19.0+): a key per login, accepted as a bearer token on JSON-2 and as
-#: a password on XML-RPC/JSON-RPC. Documented in docs/sandbox.md; tests and sandbox:// sites use them.
+#: a password on XML-RPC/JSON-RPC: "sandbox-apikey-<login>". Tests and sandbox:// sites (password_env) use them.
 SANDBOX_API_KEYS = {"admin": "sandbox-apikey-admin", "clerk": "sandbox-apikey-clerk"}
 
 RPC_DEPRECATION = ("The /xmlrpc, /xmlrpc/2 and /jsonrpc endpoints are deprecated in Odoo 19 and scheduled for "

@@ -13,7 +13,7 @@ VERSIONS = ("16.0", "17.0", "18.0", "19.0")
 #: The template's secret, given as the environment would.
 ENV = {"HARMONIZER_N8N_TOKEN": "n8n-test-token"}
 #: Server actions of the standard template that need Odoo 17+ (webhooks), and the automations
-#: that run them: left out of the 16.0 copy (see docs/versions.md).
+#: that run them: left out of the 16.0 copy (see the docstring of harmonizer/kinds/server_action.py).
 WEBHOOK_ACTIONS = ("emit_order_approved", "emit_shipment_dispatched")
 WEBHOOK_AUTOMATIONS = ("order_approved_event", "shipment_dispatched_event")
 
