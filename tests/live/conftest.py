@@ -90,3 +90,44 @@ def _write_project(root: Path, live: dict[str, str], scope: dict[str, Any], *, t
         "  po_approval_amount: 6500\n"
     )
     return root
+
+
+class BoundState:
+    """What the shipped template changes on records harmonizer does not own (bound records),
+    read before a test and written back after it, so the live database ends as it began."""
+
+    COMPANY = ("po_double_validation", "po_double_validation_amount", "po_lock", "po_lead", "security_lead",
+               "account_use_credit_limit")
+    WAREHOUSE = ("reception_steps", "delivery_steps", "buy_to_resupply")
+    TYPES = ("create_backorder", "reservation_method", "use_create_lots", "use_existing_lots")
+
+    def __init__(self, odoo: OdooSession, scope: dict[str, Any]) -> None:
+        reader = odoo.reader()
+        self.odoo = odoo
+        self.company = reader.read("res.company", [scope["company_id"]], list(self.COMPANY))[0]
+        [self.warehouse] = reader.search_read("stock.warehouse", [("code", "=", scope["warehouse"]),
+                                                                  ("company_id", "=", scope["company_id"])],
+                                              list(self.WAREHOUSE))
+        self.types = reader.search_read("stock.picking.type", [("warehouse_id", "=", self.warehouse["id"])],
+                                        list(self.TYPES), context={"active_test": False})
+        self.vendor_lines = reader.search_read("product.supplierinfo", [], ["delay"])
+        self.prefixes = {r["id"] for r in reader.search_read("delivery.zip.prefix", [], ["id"])}
+
+    def restore(self) -> None:
+        writer = self.odoo.writer()
+        writer.write("res.company", [self.company["id"]], {k: self.company[k] for k in self.COMPANY})
+        writer.write("stock.warehouse", [self.warehouse["id"]], {k: self.warehouse[k] for k in self.WAREHOUSE})
+        for row in self.types:
+            writer.write("stock.picking.type", [row["id"]], {k: row[k] for k in self.TYPES})
+        for row in self.vendor_lines:
+            writer.write("product.supplierinfo", [row["id"]], {"delay": row["delay"]})
+        extra = sorted({r["id"] for r in writer.search_read("delivery.zip.prefix", [], ["id"])} - self.prefixes)
+        if extra:
+            writer.unlink("delivery.zip.prefix", extra)
+        after = self.odoo.reader().read("res.company", [self.company["id"]], list(self.COMPANY))[0]
+        assert after == self.company, "company settings were not restored"
+
+
+@pytest.fixture()
+def bound_state(odoo: OdooSession, scope: dict[str, Any]) -> BoundState:
+    return BoundState(odoo, scope)

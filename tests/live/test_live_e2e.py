@@ -26,10 +26,10 @@ def _owned(odoo: OdooSession) -> list[dict[str, Any]]:
 
 
 @pytest.fixture()
-def project(tmp_path: Path, live: dict[str, str], scope: dict[str, Any], odoo: OdooSession, write_project: Any):
+def project(tmp_path: Path, live: dict[str, str], scope: dict[str, Any], odoo: OdooSession, write_project: Any,
+            bound_state: Any):
     if _owned(odoo):
         pytest.fail("the live database already holds __harmonizer__ records: clean it before running the suite")
-    company_before = odoo.reader().read("res.company", [scope["company_id"]], COMPANY_FIELDS)[0]
     root = write_project(tmp_path, live, scope)
     yield Harmonizer(root, env=dict(os.environ, HARMONIZER_N8N_TOKEN="live-token-123456"))
     # Clean up: an empty template makes harmonizer delete everything it owns on this site.
@@ -39,10 +39,7 @@ def project(tmp_path: Path, live: dict[str, str], scope: dict[str, Any], odoo: O
     cleanup = Harmonizer(root, env=dict(os.environ))
     cleanup.apply(cleanup.plan(["live"]))
     writer = odoo.writer()
-    writer.write("res.company", [scope["company_id"]],
-                 {k: v for k, v in company_before.items() if k != "id"})
-    restored = odoo.reader().read("res.company", [scope["company_id"]], COMPANY_FIELDS)[0]
-    assert restored == company_before, "company settings were not restored"
+    bound_state.restore()
     leftovers = _owned(odoo)
     for row in leftovers:  # e.g. the xmlid Odoo adds for a cron's own server action
         writer.unlink(row["model"], [row["res_id"]])
