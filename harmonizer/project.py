@@ -251,7 +251,7 @@ def _refill(site: str, change: Change, desired: DesiredState, major: int) -> Cha
                         change.address)
     kind = KINDS[change.kind]
     body = kind.effective_body(resource)
-    types = {f.key: f.vtype for f in kind.field_maps(major)}
+    types = {f.key: f.vtype for f in kind.for_body(body).field_maps(major)}
     fields = tuple(
         replace(f, after=types[f.key].desired(body.get(f.key), Resolver(), body))
         if f.secret and f.after == REDACTED else f

@@ -78,10 +78,7 @@ Progress = Callable[[str, Change], None]
 
 
 def _fmap(kind: Kind, key: str, major: int) -> FieldMap:
-    for fmap in kind.field_maps(major):
-        if fmap.key == key:
-            return fmap
-    raise KeyError(f"{kind.key} has no field {key!r}")
+    return kind.field_map(key, major)
 
 
 class Executor:

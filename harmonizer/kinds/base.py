@@ -129,6 +129,24 @@ class Kind:
         """Records Odoo leaves behind when these are unlinked, to unlink right after."""
         return []
 
+    #: True for kinds whose model and fields come from each resource (generic records).
+    dynamic: ClassVar[bool] = False
+
+    def for_body(self, body: Mapping[str, Any]) -> Kind:
+        """The kind as it applies to one resource (generic records: its model and fields)."""
+        return self
+
+    def accepts_model(self, model: str) -> bool:
+        """May an external ID of this kind point at a record of ``model``?"""
+        return model == self.model
+
+    def field_map(self, key: str, major: int) -> FieldMap:
+        """The managed field behind template key ``key``."""
+        for fmap in self.field_maps(major):
+            if fmap.key == key:
+                return fmap
+        raise KeyError(f"{self.key} has no field {key!r}")
+
     def change_note(self, field_changes: Sequence[Any]) -> str | None:
         """A sentence the plan shows on an update of these ``FieldChange``s, e.g. what Odoo
         does by itself as a consequence (None: nothing to say). Called by the planner."""

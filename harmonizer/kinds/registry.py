@@ -14,6 +14,7 @@ from harmonizer.kinds.default_value import DefaultValue
 from harmonizer.kinds.operation_type import CustomOperationType, OperationType
 from harmonizer.kinds.orderpoint import Orderpoint
 from harmonizer.kinds.price_rule import PriceRule
+from harmonizer.kinds.record import Record
 from harmonizer.kinds.route import Route
 from harmonizer.kinds.rule import Rule
 from harmonizer.kinds.scheduled_action import ScheduledAction
@@ -43,6 +44,8 @@ _ALL: tuple[Kind, ...] = (
     Carrier(),
     PriceRule(),
     DefaultValue(),
+    # The escape hatch for what has no kind yet: any model, after every specific kind.
+    Record(),
 )
 
 KINDS: Mapping[str, Kind] = MappingProxyType({kind.key: kind for kind in _ALL})

@@ -169,3 +169,73 @@ class Html(Text):
         if text is None or text.lstrip().startswith("<"):
             return text
         return "<p>" + html.escape(text, quote=False) + "</p>"
+
+
+class Raw(ValueType):
+    """Untyped values of generic records, normalised the way Odoo reads them back.
+
+    ``false``, ``None`` and ``""`` are one "unset"; numbers compare as numbers (6 decimals);
+    ``{"xmlid": "module.name"}`` is a reference resolved through ``ir.model.data``, compared
+    by id with the ``[id, name]`` Odoo reads; a list of those is a many2many set.
+    """
+
+    def _ref(self, value: Any, resolver: Resolver) -> dict[str, Any]:
+        from harmonizer.kinds.refs import UnresolvedReference
+
+        found = resolver.lookup("ir.model.data", "xmlid", value["xmlid"])
+        if found is None:
+            raise UnresolvedReference(f"no record with external ID {value['xmlid']!r} in this Odoo")
+        return {"model": "", "id": found[0], "label": str(value["xmlid"])}
+
+    def desired(self, value: Any, resolver: Resolver, body: Mapping[str, Any]) -> Any:
+        if isinstance(value, dict) and "xmlid" in value:
+            return self._ref(value, resolver)
+        if isinstance(value, list) and all(isinstance(v, dict) and "xmlid" in v for v in value):
+            return sorted((self._ref(v, resolver) for v in value), key=lambda r: r["id"])
+        return self._scalar(value)
+
+    @staticmethod
+    def _scalar(value: Any) -> Any:
+        if value in (None, False, ""):
+            return None
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int | float):
+            return round(float(value), 6)
+        return value
+
+    def live(self, raw: Any, resolver: Resolver) -> Any:
+        if isinstance(raw, list) and len(raw) == 2 and isinstance(raw[0], int) and isinstance(raw[1], str):
+            return {"model": "", "id": raw[0], "label": raw[1]}
+        if isinstance(raw, list):
+            return sorted(({"model": "", "id": int(i), "label": f"#{i}"} for i in raw), key=lambda r: r["id"])
+        return self._scalar(raw)
+
+    def lookups(self, value: Any, body: Mapping[str, Any]) -> list[Lookup]:
+        items = value if isinstance(value, list) else [value]
+        return [Lookup("ir.model.data", "xmlid", v["xmlid"]) for v in items if isinstance(v, dict) and "xmlid" in v]
+
+    def to_odoo(self, after: Any, before: Any, ids: dict[str, int]) -> Any:
+        if isinstance(after, dict) and "id" in after:
+            return after["id"]
+        if isinstance(after, list):
+            return [(6, 0, [r["id"] for r in after])]
+        return False if after is None else after
+
+    def to_load(self, after: Any, ids: dict[str, int]) -> tuple[str, str] | None:
+        if isinstance(after, dict) and "id" in after:
+            return "/.id", str(after["id"])
+        if isinstance(after, list):
+            return "/.id", ",".join(str(r["id"]) for r in after)
+        if isinstance(after, float) and after.is_integer():
+            return "", str(int(after))
+        return super().to_load(after, ids)
+
+    def display(self, canonical: Any) -> str:
+        if isinstance(canonical, dict) and "label" in canonical:
+            return str(canonical["label"])
+        if isinstance(canonical, list):
+            return "[" + ", ".join(str(r.get("label")) for r in canonical) + "]"
+        if isinstance(canonical, float) and canonical.is_integer():
+            return str(int(canonical))
+        return super().display(canonical)

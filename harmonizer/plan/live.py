@@ -117,7 +117,7 @@ class LiveReader:
         actives = first.add("ir.model.fields", [("model", "in", sorted(models | {m for m, _k in lookups})),
                                                 ("name", "=", "active")], ["model", "name"])
         early = {key: self._add_lookup(first, key, values) for key, values in lookups.items()
-                 if key[0] in ("res.company", "ir.model", "ir.model.fields")}
+                 if key[0] in ("res.company", "ir.model", "ir.model.fields", "ir.model.data")}
         first.run(self.client)
         company_id = self._company_id(desired, company)
         second = ReadBatch()
@@ -132,13 +132,13 @@ class LiveReader:
         third = ReadBatch(active_models={row["model"] for row in actives.rows})
         late = {key: self._add_lookup(third, key, values) for key, values in lookups.items() if key not in early}
         kinds = {r.kind for r in desired} | {o.kind for o in snap.owned.values()}
-        reads = {key: self._add_kind(third, snap, KINDS[key]) for key in sorted(kinds)}
+        reads = {key: self._add_kind(third, snap, KINDS[key], desired) for key in sorted(kinds)}
         alikes = self._add_lookalikes(third, snap, desired)
         third.run(self.client)
         for key, request in {**early, **late}.items():
             self._resolve_lookup(snap.resolver, key, request.rows)
-        for key, request in reads.items():
-            self._take_kind(snap, KINDS[key], request.rows if request is not None else None)
+        for key, kind_reads in reads.items():
+            self._take_kind(snap, KINDS[key], kind_reads)
         self._take_lookalikes(snap, alikes)
         return snap
 
@@ -213,7 +213,8 @@ class LiveReader:
             if parsed is None or parsed[0] not in KINDS:
                 continue
             kind = KINDS[parsed[0]]
-            if kind.model != row["model"] or not _belongs(kind, parsed[2], snap.company_id, snap.warehouse_id):
+            if not kind.accepts_model(row["model"]) or not _belongs(kind, parsed[2], snap.company_id,
+                                                                    snap.warehouse_id):
                 continue
             owned = OwnedRecord(row["id"], row["name"], kind.key, parsed[1], row["model"], row["res_id"],
                                 bool(row.get("noupdate")))
@@ -225,7 +226,8 @@ class LiveReader:
         wanted: dict[tuple[str, str], set[Any]] = defaultdict(set)
         for resource in desired:
             kind = KINDS[resource.kind]
-            for lookup in kind.lookups(kind.effective_body(resource), self.major):
+            body = kind.effective_body(resource)
+            for lookup in kind.for_body(body).lookups(body, self.major):
                 wanted[(lookup.model, lookup.key)].add(lookup.value)
         return {key: sorted(values, key=str) for key, values in sorted(wanted.items())}
 
@@ -235,6 +237,10 @@ class LiveReader:
             pairs = [str(v).rpartition(".") for v in values]
             return batch.add(model, [("model", "in", sorted({p[0] for p in pairs})),
                                      ("name", "in", sorted({p[2] for p in pairs}))], ["model", "name"])
+        if model == "ir.model.data" and field_name == "xmlid":
+            pairs = [str(v).partition(".") for v in values]
+            return batch.add(model, [("module", "in", sorted({p[0] for p in pairs})),
+                                     ("name", "in", sorted({p[2] for p in pairs}))], ["module", "name", "res_id"])
         return batch.add(model, [(field_name, "in", values)], [field_name, "display_name"])
 
     def _resolve_lookup(self, resolver: Resolver, key: tuple[str, str], rows: list[dict[str, Any]]) -> None:
@@ -242,34 +248,55 @@ class LiveReader:
         for row in rows:
             if model == "ir.model.fields" and field_name == "model.name":
                 resolver.add(model, field_name, f"{row['model']}.{row['name']}", row["id"], row["name"])
+            elif model == "ir.model.data" and field_name == "xmlid":
+                xmlid = f"{row['module']}.{row['name']}"
+                resolver.add(model, field_name, xmlid, row["res_id"], xmlid)
             else:
                 resolver.add(model, field_name, row[field_name], row["id"],
                              row.get("display_name") or str(row[field_name]))
 
     # -- records ----------------------------------------------------------------------------
 
-    def _add_kind(self, batch: ReadBatch, snap: LiveSnapshot, kind: Kind) -> Request | None:
-        fields = kind.read_fields(self.major)
+    def _add_kind(self, batch: ReadBatch, snap: LiveSnapshot, kind: Kind, desired: DesiredState
+                  ) -> list[tuple[str, Request | None]]:
+        """The reads of one kind: ``(model, request)``; a None request is served by the scope read."""
         if kind.owned:
-            ids = sorted(o.res_id for o in snap.owned.values() if o.kind == kind.key)
-            return batch.add(kind.model, [("id", "in", ids)], fields, archived=True) if ids else None
-        if kind.model in self._scope_rows and kind.level is _SCOPE_LEVEL[kind.model]:
-            return None  # the site's own company/warehouse, read with the scope
-        return batch.add(kind.model, kind.bound_domain(snap.company_id, snap.warehouse_id), fields)
-
-    def _take_kind(self, snap: LiveSnapshot, kind: Kind, rows: list[dict[str, Any]] | None) -> None:
-        if kind.owned:
-            rows = rows or []
-            present = {row["id"] for row in rows}
+            by_model: dict[str, list[int]] = defaultdict(list)
             for owned in snap.owned.values():
-                if owned.kind == kind.key and owned.res_id in present:
-                    snap.resolver.own(owned.address, kind.model, owned.res_id)
-        else:
-            rows = self._scope_rows[kind.model] if rows is None else rows
-            snap.bound[kind.key] = rows
-        table = snap.rows.setdefault(kind.model, {})
-        for row in rows:
-            table[row["id"]] = row
+                if owned.kind == kind.key:
+                    by_model[owned.model].append(owned.res_id)
+            return [(model, batch.add(model, [("id", "in", sorted(ids))], self._fields(kind, model, desired),
+                                      archived=True)) for model, ids in sorted(by_model.items())]
+        if kind.model in self._scope_rows and kind.level is _SCOPE_LEVEL[kind.model]:
+            return [(kind.model, None)]  # the site's own company/warehouse, read with the scope
+        return [(kind.model, batch.add(kind.model, kind.bound_domain(snap.company_id, snap.warehouse_id),
+                                       kind.read_fields(self.major)))]
+
+    def _fields(self, kind: Kind, model: str, desired: DesiredState) -> list[str]:
+        if not kind.dynamic:
+            return kind.read_fields(self.major)
+        fields = {"display_name"}
+        for resource in desired:
+            if resource.kind == kind.key:
+                bound = kind.for_body(kind.effective_body(resource))
+                if bound.model == model:
+                    fields.update(bound.read_fields(self.major))
+        return sorted(fields)
+
+    def _take_kind(self, snap: LiveSnapshot, kind: Kind, reads: list[tuple[str, Request | None]]) -> None:
+        for model, request in reads:
+            if kind.owned:
+                rows = request.rows if request is not None else []
+                present = {row["id"] for row in rows}
+                for owned in snap.owned.values():
+                    if owned.kind == kind.key and owned.model == model and owned.res_id in present:
+                        snap.resolver.own(owned.address, model, owned.res_id)
+            else:
+                rows = self._scope_rows[model] if request is None else request.rows
+                snap.bound[kind.key] = rows
+            table = snap.rows.setdefault(model, {})
+            for row in rows:
+                table[row["id"]] = row
 
     def _add_lookalikes(self, batch: ReadBatch, snap: LiveSnapshot, desired: DesiredState
                         ) -> list[tuple[Kind, list[str], list[tuple[str, dict[str, Any]]], Request]]:

@@ -74,6 +74,7 @@ class Planner:
     def _change(self, resource: Resource) -> Change:
         kind = KINDS[resource.kind]
         body = kind.effective_body(resource)
+        kind = kind.for_body(body)
         wanted = self._desired_values(kind, resource, body)
         record_id, row, reason = self._find(kind, resource, body)
         deps: list[str] = []
@@ -185,7 +186,7 @@ class Planner:
             if address in self.desired.resources:
                 continue
             kind = KINDS[owned.kind]
-            row = self.live.row(kind.model, owned.res_id)
+            row = self.live.row(owned.model, owned.res_id)
             if row is None:
                 continue  # already gone; the dangling external ID is harmless and left alone
             if owned.protected:
@@ -201,7 +202,7 @@ class Planner:
                                           _text(kind, fmap.key, before, fmap.sensitive, self.major),
                                           "(deleted)", secret=fmap.sensitive))
             out.append(Change(
-                address=address, kind=kind.key, model=kind.model, action=Action.DELETE,
+                address=address, kind=kind.key, model=owned.model, action=Action.DELETE,
                 record_id=owned.res_id, xmlid=f"{MODULE}.{owned.name}", fields=tuple(fields),
                 reason="no template declares it any more",
             ))

@@ -44,7 +44,8 @@ class Exporter:
 
     def export(self, kinds: list[str]) -> dict[str, Any]:
         """``{kind key: {resource name: body}}`` for the asked kinds (all owned kinds if empty)."""
-        wanted = [k for k in KINDS if KINDS[k].owned and (not kinds or k in kinds)]
+        # Generic records have no model of their own to export from: only specific kinds.
+        wanted = [k for k in KINDS if KINDS[k].owned and not KINDS[k].dynamic and (not kinds or k in kinds)]
         rows = {key: self._rows(KINDS[key]) for key in wanted}
         for key in wanted:
             self._name(KINDS[key], rows[key])

@@ -53,12 +53,14 @@ def record_fingerprints(desired: DesiredState, live: LiveSnapshot, plan: SitePla
     out: dict[str, str] = {}
     for change in plan.changes:
         kind = KINDS[change.kind]
-        row = live.row(kind.model, change.record_id)
+        row = live.row(change.model, change.record_id)
         if row is None or change.action is Action.CREATE:
             out[RECORD + change.address] = ABSENT
             continue
         resource = desired.resources.get(change.address)
-        keys = set(kind.effective_body(resource)) if resource is not None else {f.key for f in change.fields}
+        body = kind.effective_body(resource) if resource is not None else None
+        kind = kind.for_body(body) if body is not None else kind
+        keys = set(body) if body is not None else {f.key for f in change.fields}
         values = {fmap.key: fmap.vtype.live(row.get(fmap.field), live.resolver)
                   for fmap in kind.field_maps(live.major) if fmap.key in keys and not fmap.create_only}
         out[RECORD + change.address] = digest(key, {"id": change.record_id, "values": values})
