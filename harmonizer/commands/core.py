@@ -83,11 +83,30 @@ def register(group: click.Group) -> None:
     @click.option("--auto-approve", is_flag=True, help="Apply without asking for confirmation.")
     @click.option("--target", "targets", multiple=True, help="Only this resource ADDRESS (and what it needs).")
     @click.option("--allow-delete", is_flag=True, help="Allow deletions without a confirmation prompt.")
+    @click.option("--rollout", "rollout_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                  help="Apply many sites in the waves of this rollout file (see `harmonizer rollout`).")
+    @click.option("--wave", "waves", multiple=True,
+                  help="Apply many sites in waves, one per option, in order (e.g. --wave tag=pilot --wave all).")
     @click.pass_context
     @handle_errors
     def apply(ctx: click.Context, selectors: tuple[str, ...], sites: tuple[str, ...], tags: tuple[str, ...],
-              auto_approve: bool, targets: tuple[str, ...], allow_delete: bool) -> None:
-        """Plan, show, confirm, then apply exactly that plan (or apply a saved plan FILE)."""
+              auto_approve: bool, targets: tuple[str, ...], allow_delete: bool, rollout_file: Path | None,
+              waves: tuple[str, ...]) -> None:
+        """Plan, show, confirm, then apply exactly that plan (or apply a saved plan FILE).
+
+        With --rollout FILE or --wave, sites are applied wave by wave (parallel within a wave,
+        re-planned after it, stopping at the first failure): the same as `harmonizer rollout`.
+        """
+        if rollout_file is not None or waves:
+            if selectors or sites or tags or targets:
+                raise ConfigError("a rollout chooses its sites by waves: give no site selectors or --target")
+            if not auto_approve:
+                raise HarmonizerError("a rollout applies each wave's plan as it comes, without showing it first: "
+                                      "review with `harmonizer plan`, then pass --auto-approve")
+            rollout = ctx.find_root().command.commands["rollout"]  # type: ignore[attr-defined]
+            ctx.invoke(rollout, file=rollout_file, waves=waves, to_version=None, parallelism=None, name=None,
+                       restart=False, fmt="text", progress=None)
+            return
         app = app_from(ctx)
         saved = [s for s in selectors if s.endswith(".json") and Path(s).is_file()]
         if saved:

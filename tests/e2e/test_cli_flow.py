@@ -67,3 +67,12 @@ def test_apply_needs_confirmation(run) -> None:
     assert refused.exit_code == 1
     assert "pass --auto-approve" in refused.output
     assert run("plan", "site=warehouse-3", "--detailed-exitcode").exit_code == 2  # nothing was written
+
+
+def test_apply_in_waves_delegates_to_the_rollout(run) -> None:
+    refused = run("apply", "--wave", "tag=pilot", "--wave", "all")
+    assert refused.exit_code == 1 and "--auto-approve" in refused.output
+    done = run("apply", "--wave", "tag=pilot", "--wave", "all", "--auto-approve")
+    assert done.exit_code == 0, done.output
+    assert "wave pilot: done" in done.output and "Failed: none" in done.output
+    assert run("plan", "site=all", "--detailed-exitcode").exit_code == 0
