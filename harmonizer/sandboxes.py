@@ -48,6 +48,15 @@ def ensure_sandbox(app: Harmonizer, site: Any) -> None:
     marker.write_text("seeded\n")
 
 
+def database_fixtures(root: Path) -> dict[str, str]:
+    """Each database ``sandbox.yaml`` names, with its fixture (``harmonizer_demo`` if none)."""
+    path = root / SANDBOX_FILE
+    if not path.exists():
+        return {"harmonizer_demo": "demo"}
+    doc = plain(load_mapping(path, SANDBOX_FILE))
+    return {name: str((spec or {}).get("fixture", "demo")) for name, spec in (doc.get("databases") or {}).items()}
+
+
 def _database_spec(root: Path, database: str) -> dict[str, Any]:
     path = root / SANDBOX_FILE
     if not path.exists():

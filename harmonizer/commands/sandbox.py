@@ -2,13 +2,33 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
 import click
 
 from harmonizer.commands.common import app_from, handle_errors, stderr
+from harmonizer.errors import HarmonizerError
 from harmonizer.project import Harmonizer, find_root
+
+
+def _seed(ctx: click.Context, home: Path, version: str) -> list[str]:
+    """Create the project's sandbox databases (fixtures of sandbox.yaml) that do not exist yet."""
+    from harmonizer.sandbox.service import SandboxServer
+    from harmonizer.sandboxes import database_fixtures
+
+    try:
+        fixtures = database_fixtures(find_root(ctx.find_root().params.get("project")))
+    except HarmonizerError:
+        fixtures = {"harmonizer_demo": "demo"}
+    server = SandboxServer(home, version)
+    try:
+        for name, fixture in fixtures.items():
+            server.ensure_database(name, fixture=fixture)
+        return server.list_databases()
+    finally:
+        server.close()
 
 
 def register(group: click.Group) -> None:
@@ -34,7 +54,10 @@ def register(group: click.Group) -> None:
         if home is None:
             home = Harmonizer(find_root(ctx.find_root().params.get("project"))).sandbox_home / version
         home.mkdir(parents=True, exist_ok=True)
-        stderr(f"Odoo {version} stand-in on http://{host}:{port} (databases in {home}); Ctrl-C to stop.")
+        names = _seed(ctx, home, version)
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        stderr(f"Odoo {version} stand-in on http://{host}:{port}, databases {', '.join(names)} (in {home}); "
+               "users admin/admin and clerk/clerk; Ctrl-C to stop.")
         serve_http(home=home, port=port, host=host, version=version)
 
 

@@ -10,6 +10,7 @@ Rules:
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,10 @@ def sandbox_app(name: str, home: Path | None, version: str) -> Any:
 
 
 def _new_app(home: Path | None, version: str) -> Any:
+    # The stand-in logs like an Odoo server (logger "odoo...."): in-process, that is server
+    # log, not harmonizer's output. `harmonizer sandbox serve` shows it; here it stays quiet.
+    logging.getLogger("odoo").addHandler(logging.NullHandler())
+    logging.getLogger("odoo").propagate = False
     try:
         from harmonizer.sandbox.service import SandboxServer
         from harmonizer.sandbox.wire.app import WireApp
