@@ -37,7 +37,20 @@ def _as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list | tuple) else [value]
 
 
-class RecordRef(ValueType):
+class _Many2one:
+    """How a many2one reference is written (its id) and shown (its natural key)."""
+
+    def to_odoo(self, after: Any, before: Any, ids: dict[str, int]) -> Any:
+        return after["id"] if after else False
+
+    def to_load(self, after: Any, ids: dict[str, int]) -> tuple[str, str] | None:
+        return "/.id", str(after["id"]) if after else ""
+
+    def display(self, canonical: Any) -> str:
+        return "(empty)" if canonical is None else str(canonical["label"])
+
+
+class RecordRef(_Many2one, ValueType):
     """many2one to an existing record found by ``key`` (e.g. res.users by login)."""
 
     def __init__(self, model: str, key: str) -> None:
@@ -63,14 +76,6 @@ class RecordRef(ValueType):
         key = resolver.key_of(self.model, self.key, found[0])
         return ref(self.model, found[0], str(key) if key is not None else found[1])
 
-    def to_odoo(self, after: Any, before: Any, ids: dict[str, int]) -> Any:
-        return after["id"] if after else False
-
-    def to_load(self, after: Any, ids: dict[str, int]) -> tuple[str, str] | None:
-        return "/.id", str(after["id"]) if after else ""
-
-    def display(self, canonical: Any) -> str:
-        return "(empty)" if canonical is None else str(canonical["label"])
 
 
 class RecordRefs(RecordRef):
@@ -149,14 +154,10 @@ class FieldRef(FieldRefs):
             return None
         return super().live([found[0]], resolver)[0]
 
-    def to_odoo(self, after: Any, before: Any, ids: dict[str, int]) -> Any:
-        return after["id"] if after else False
-
-    def to_load(self, after: Any, ids: dict[str, int]) -> tuple[str, str] | None:
-        return "/.id", str(after["id"]) if after else ""
-
-    def display(self, canonical: Any) -> str:
-        return "(empty)" if canonical is None else str(canonical["label"])
+    # A single field: written and shown as a many2one, though looked up like the set above.
+    to_odoo = _Many2one.to_odoo
+    to_load = _Many2one.to_load
+    display = _Many2one.display
 
 
 class ResourceRefs(ValueType):
