@@ -50,7 +50,6 @@ def _new_app(home: Path | None, version: str) -> Any:
     # The stand-in logs like an Odoo server (logger "odoo...."): in-process, that is server
     # log, not harmonizer's output. `harmonizer sandbox serve` shows it; here it stays quiet.
     logging.getLogger("odoo").addHandler(logging.NullHandler())
-    logging.getLogger("odoo").propagate = False
     try:
         from harmonizer.sandbox.service import SandboxServer
         from harmonizer.sandbox.wire.app import WireApp
