@@ -37,6 +37,8 @@ class Resource:
     in output. ``variables`` maps a body key to the template variables its value used.
     ``prevent_destroy`` is a meta key of the resource, not a body field: a plan that would
     delete the resource's record fails (see ``harmonizer.safety.protect``).
+    ``block``/``rule`` name the policy block (and its rule) a compiled resource came from
+    (``None`` for a hand-written resource); compiled resources plan and apply like any other.
     """
 
     kind: str
@@ -47,6 +49,8 @@ class Resource:
     secret_keys: frozenset[str] = frozenset()
     variables: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     prevent_destroy: bool = False
+    block: str | None = None
+    rule: str | None = None
 
     @property
     def address(self) -> str:
@@ -66,13 +70,20 @@ class Scope:
 
 @dataclass(frozen=True)
 class DesiredState:
-    """All resources one site should have, keyed by address, in declaration order."""
+    """All resources one site should have, keyed by address, in declaration order.
+
+    ``policies`` describes the template's policy blocks for this site (plain JSON-like data,
+    secrets redacted: each block's settings and rules and the addresses each compiles to),
+    for ``harmonizer render`` only; the compiled resources themselves are in ``resources``
+    (after the hand-written ones).
+    """
 
     site: str
     template: str
     template_version: str
     scope: Scope
     resources: Mapping[str, Resource]
+    policies: Mapping[str, Any] = field(default_factory=dict)
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(self.resources.values())

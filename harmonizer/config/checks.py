@@ -88,16 +88,23 @@ def check_scope(site: Site, template: Template) -> list[ConfigError]:
     return errors
 
 
-def check_references(resources: Mapping[str, Resource], raws: Mapping[str, RawResource]) -> list[ConfigError]:
-    """Dangling references and links across Odoo models, within one rendered template."""
+def check_references(resources: Mapping[str, Resource], raws: Mapping[str, RawResource],
+                     declared: Collection[str] = ()) -> list[ConfigError]:
+    """Dangling references and links across Odoo models, within one rendered template.
+
+    ``raws`` are the hand-written resources; a resource not among them (compiled from a
+    policy block) is located at its own key. ``declared`` names further addresses that
+    exist but failed to render or compile (their own errors say why).
+    """
     errors: list[ConfigError] = []
     for address, resource in resources.items():
-        raw = raws[address]
+        raw = raws.get(address)
         for ref in KINDS[resource.kind].references(resource.body):
-            where = _reference_location(raw, ref.key, ref.target)
+            where = (_reference_location(raw, ref.key, ref.target) if raw is not None
+                     else resource.location_of(ref.key))
             target = resources.get(ref.target)
             if target is None:
-                if ref.target not in raws:  # a target that failed to render is reported on its own
+                if ref.target not in raws and ref.target not in declared:  # failed ones report on their own
                     errors.append(ConfigError(f"{address}: {ref.key}: refers to {ref.target}, which the "
                                               "template does not declare", where))
                 continue

@@ -3,7 +3,8 @@
 Layout: ``<root>/site_templates/<name>/template.yaml`` (+ resource files) and
 ``<root>/sites/<name>.yaml``; kept versions of a template in ``site_templates/<name>@<version>/``
 (a site follows the version it pins, else the current one). ``load_project`` reads and checks every file (no rendering);
-``Project.render`` turns one site into a ``DesiredState``; ``Project.validate`` renders every
+``Project.render`` turns one site into a ``DesiredState`` (hand-written resources, then those
+the template's policy blocks compile to, see ``harmonizer.config.blocks``); ``Project.validate`` renders every
 site offline and runs the cross-site checks.
 
 Secrets: ``render`` reads each secret variable from ``env`` (default: the process
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from harmonizer.config.blocks import render_blocks
 from harmonizer.config.checks import (
     RenderedSite,
     SiteOverrides,
@@ -28,7 +30,7 @@ from harmonizer.config.checks import (
     check_shared_databases,
     check_site,
 )
-from harmonizer.config.render import RenderContext, RenderedResource, render_template
+from harmonizer.config.render import BodyRenderer, RenderContext, RenderedResource, render_template
 from harmonizer.config.site import Site, load_site
 from harmonizer.config.template import Template, folder_identity, load_template
 from harmonizer.config.variables import SecretSource
@@ -148,13 +150,17 @@ class Project:
         if errors:
             return None, {}, errors
         rendered, errors = render_template(template, context)
-        resources = {address: item.resource for address, item in rendered.items()}
         raws = {raw.address: raw for raw in template.resources}
-        errors.extend(check_references(resources, raws))
+        # Policy blocks compile to ordinary resources, after the hand-written ones.
+        compiled, found = render_blocks(template, BodyRenderer(context), {a: r.location for a, r in raws.items()})
+        errors.extend(found)
+        rendered.update(compiled.resources)
+        resources = {address: item.resource for address, item in rendered.items()}
+        errors.extend(check_references(resources, raws, compiled.addresses))
         if errors:
             return None, rendered, errors
         state = DesiredState(site=site.name, template=template.name, template_version=template.version,
-                             scope=site.scope, resources=resources)
+                             scope=site.scope, resources=resources, policies=compiled.policies)
         return state, rendered, []
 
     def _known(self) -> str:

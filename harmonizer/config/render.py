@@ -24,7 +24,7 @@ from typing import Any
 from jinja2 import StrictUndefined, TemplateError, Undefined, meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
-from harmonizer.config.template import RawResource, Template
+from harmonizer.config.template import RawBlock, RawResource, Template
 from harmonizer.config.validation import dotted, validate_model
 from harmonizer.config.yamlio import PathKey, line_of, scalar, value_line
 from harmonizer.errors import ConfigError, Location
@@ -112,7 +112,32 @@ class BodyRenderer:
         placeholders = frozenset(k for k, names in used.items() if names & self.context.placeholder_names)
         return RenderedResource(resource, placeholders), []
 
-    def _render_node(self, node: Any, parent: Any, key: PathKey, raw: RawResource, names: set[str],
+    def render_block(self, raw: RawBlock) -> tuple[dict[str, Any], dict[tuple[str, ...], set[str]],
+                                                   list[ConfigError]]:
+        """A policy block's body rendered like a resource body (every string scalar).
+
+        Also returns the template variables each part used: ``(key,)`` for a top-level key
+        and ``("rules", name)`` for each rule of a ``rules`` mapping.
+        """
+        errors: list[ConfigError] = []
+        rendered: dict[str, Any] = {}
+        used: dict[tuple[str, ...], set[str]] = {}
+        values = set(self.context.values)
+        for key, value in raw.body.items():
+            if key == "rules" and isinstance(value, dict):
+                rules: dict[str, Any] = {}
+                for rule, body in value.items():
+                    names: set[str] = set()
+                    rules[rule] = self._render_node(body, value, rule, raw, names, errors)
+                    used[("rules", str(rule))] = names & values
+                rendered[key] = rules
+                continue
+            names = set()
+            rendered[key] = self._render_node(value, raw.body, key, raw, names, errors)
+            used[(str(key),)] = names & values
+        return rendered, used, errors
+
+    def _render_node(self, node: Any, parent: Any, key: PathKey, raw: RawResource | RawBlock, names: set[str],
                      errors: list[ConfigError]) -> Any:
         if isinstance(node, dict):
             return {k: self._render_node(v, node, k, raw, names, errors) for k, v in node.items()}
@@ -125,11 +150,11 @@ class BodyRenderer:
         except TemplateError as exc:
             where = Location(raw.file, value_line(parent, key))
             path = _path_to(raw.body, parent, key)
-            errors.append(ConfigError(f"{raw.address}: {path}: {_jinja_message(exc)}", where))
+            errors.append(ConfigError(f"{_label(raw)}: {path}: {_jinja_message(exc)}", where))
         except (ArithmeticError, TypeError, ValueError, LookupError) as exc:
             where = Location(raw.file, value_line(parent, key))
             path = _path_to(raw.body, parent, key)
-            errors.append(ConfigError(f"{raw.address}: {path}: cannot render: {exc}", where))
+            errors.append(ConfigError(f"{_label(raw)}: {path}: cannot render: {exc}", where))
         return None
 
     def render_string(self, text: str, names: set[str]) -> Any:
@@ -159,6 +184,15 @@ def render_template(template: Template, context: RenderContext
         if rendered is not None:
             out[raw.address] = rendered
     return out, errors
+
+
+def _label(raw: RawResource | RawBlock) -> str:
+    return raw.address if isinstance(raw, RawResource) else raw.key
+
+
+def redacted(value: Any) -> Any:
+    """``value`` with every string made a ``SecretText`` (for keys rendered from a secret)."""
+    return _redacted(value)
 
 
 def _is_single_output(tree: nodes.Template) -> bool:

@@ -10,6 +10,10 @@ Rules:
 - Every other ``*.yaml`` file in the folder, in file-name order, is a resource file: its
   top-level keys are kind keys of ``harmonizer.kinds.registry.KINDS``, each mapping resource
   names (``^[a-z][a-z0-9]*(_[a-z0-9]+)*$``, unique per kind across the template) to a body.
+- A top-level key of a resource file may also be a policy block key
+  (``harmonizer.policy.BLOCKS``: ``approval_matrix``, ``escalation``, ...): a mapping kept
+  as a round-trip node (``RawBlock``), at most once per template, compiled per site into
+  ordinary resources (see ``harmonizer.config.blocks``).
 - Bodies are kept as round-trip nodes: rendering happens per site (``render``), because
   Jinja expressions may use the site's name, tags and scope.
 """
@@ -29,7 +33,8 @@ from harmonizer.config.variables import Variable, parse_variables
 from harmonizer.config.yamlio import line_of, load_mapping, relative, type_name
 from harmonizer.errors import ConfigError, Location
 from harmonizer.kinds.registry import KINDS
-from harmonizer.model import address_of
+from harmonizer.model import Level, address_of
+from harmonizer.policy import BLOCKS
 
 TEMPLATE_FILE = "template.yaml"
 #: Separates a template's name from a kept version in a folder name (``name@1.0.0``).
@@ -64,6 +69,20 @@ class RawResource:
 
 
 @dataclass(frozen=True)
+class RawBlock:
+    """One policy block as declared in a template file (``approval_matrix: {...}``), unrendered."""
+
+    key: str
+    body: CommentedMap
+    file: str
+    location: Location
+
+
+#: Approval matrix keys that compile to a company-level resource (``company_settings``).
+_COMPANY_BLOCK_KEYS = ("purchase", "credit")
+
+
+@dataclass(frozen=True)
 class Template:
     """A loaded, checked template (not yet rendered for any site)."""
 
@@ -76,6 +95,8 @@ class Template:
     resources: tuple[RawResource, ...]
     #: Resource files (relative to the project root), in the order they were read.
     resource_files: tuple[str, ...] = ()
+    #: Policy blocks, in ``BLOCKS`` order (each key at most once per template).
+    blocks: tuple[RawBlock, ...] = ()
     _node: CommentedMap = field(default_factory=CommentedMap, repr=False, compare=False)
 
     def location(self, *path: str) -> Location:
@@ -84,8 +105,17 @@ class Template:
 
     @property
     def levels(self) -> set[str]:
-        """The levels (``database``/``company``/``warehouse``) of the kinds this template uses."""
-        return {KINDS[r.kind].level.value for r in self.resources}
+        """The levels (``database``/``company``/``warehouse``) of the kinds this template uses.
+
+        Policy blocks compile to database-level records, except the approval matrix's
+        ``purchase``/``credit`` settings (the site's company).
+        """
+        levels = {KINDS[r.kind].level.value for r in self.resources}
+        if self.blocks:
+            levels.add(Level.DATABASE.value)
+        if any(b.key == "approval_matrix" and any(k in b.body for k in _COMPANY_BLOCK_KEYS) for b in self.blocks):
+            levels.add(Level.COMPANY.value)
+        return levels
 
 
 def folder_identity(folder: Path) -> tuple[str, str | None]:
@@ -118,16 +148,18 @@ def load_template(folder: Path, root: Path) -> tuple[Template | None, list[Confi
     if expected_version is not None and spec.version != expected_version:
         errors.append(ConfigError(f"version {spec.version!r} must equal the version in the folder name "
                                   f"{folder.name!r}", Location(file, line_of(node, ("version",)))))
-    resources, files, found = _load_resources(folder, root)
+    resources, blocks, files, found = _load_resources(folder, root)
     errors.extend(found)
     template = Template(name=expected_name, version=spec.version, description=spec.description, path=folder,
                         file=file, variables=variables, resources=tuple(resources),
-                        resource_files=tuple(files), _node=node)
+                        resource_files=tuple(files), blocks=tuple(blocks), _node=node)
     return template, errors
 
 
-def _load_resources(folder: Path, root: Path) -> tuple[list[RawResource], list[str], list[ConfigError]]:
+def _load_resources(folder: Path, root: Path
+                    ) -> tuple[list[RawResource], list[RawBlock], list[str], list[ConfigError]]:
     resources: list[RawResource] = []
+    blocks: dict[str, RawBlock] = {}
     seen: dict[str, Location] = {}
     files: list[str] = []
     errors: list[ConfigError] = []
@@ -152,16 +184,41 @@ def _load_resources(folder: Path, root: Path) -> tuple[list[RawResource], list[s
                 continue
             seen[resource.address] = resource.location
             resources.append(resource)
-    return resources, files, errors
+        for block in _file_blocks(doc, file, errors):
+            earlier_block = blocks.get(block.key)
+            if earlier_block is not None:
+                errors.append(ConfigError(f"policy block {block.key} is declared twice (first at "
+                                          f"{earlier_block.location}): keep one", block.location))
+                continue
+            blocks[block.key] = block
+    ordered = [blocks[key] for key in BLOCKS if key in blocks]
+    return resources, ordered, files, errors
+
+
+def _file_blocks(doc: CommentedMap, file: str, errors: list[ConfigError]) -> list[RawBlock]:
+    out: list[RawBlock] = []
+    for key, body in doc.items():
+        if key not in BLOCKS:
+            continue
+        where = Location(file, line_of(doc, (key,)))
+        if not isinstance(body, CommentedMap):
+            errors.append(ConfigError(f"{key}: expected a mapping (the policy block's body), found "
+                                      f"{type_name(body)}", where))
+            continue
+        out.append(RawBlock(key, body, file, where))
+    return out
 
 
 def _file_resources(doc: CommentedMap, file: str, errors: list[ConfigError]) -> list[RawResource]:
     out: list[RawResource] = []
     for kind, names in doc.items():
         where = Location(file, line_of(doc, (kind,)))
+        if kind in BLOCKS:
+            continue  # a policy block: see _file_blocks
         if kind not in KINDS:
             known = ", ".join(sorted(KINDS))
-            errors.append(ConfigError(f"unknown resource kind {kind!r} (known kinds: {known})", where))
+            errors.append(ConfigError(f"unknown resource kind {kind!r} (known kinds: {known}; policy blocks: "
+                                      f"{', '.join(BLOCKS)})", where))
             continue
         if not isinstance(names, CommentedMap):
             errors.append(ConfigError(f"{kind}: expected a mapping of resource names to bodies, "

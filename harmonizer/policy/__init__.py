@@ -21,13 +21,13 @@ from pydantic import BaseModel
 from harmonizer.errors import ConfigError, ConfigErrors, Location
 from harmonizer.policy.approval_matrix import ApprovalMatrix, compile_matrix
 from harmonizer.policy.base import RULE_NAME, CompiledResource, PolicyContext, PolicyError
-from harmonizer.policy.describe import describe_blocks
+from harmonizer.policy.describe import describe_blocks, describe_policies
 from harmonizer.policy.escalation import Escalation, compile_escalation
 from harmonizer.policy.events import BusinessEvents, compile_events
 from harmonizer.policy.finance import FinanceControls, compile_finance
 
 __all__ = ["BLOCKS", "CompiledResource", "PolicyContext", "compile_blocks", "describe_blocks",
-           "validate_blocks"]
+           "describe_policies", "validate_blocks"]
 
 #: Block key (a top-level key of a template resource file) -> the schema of its body.
 BLOCKS: Mapping[str, type[BaseModel]] = {

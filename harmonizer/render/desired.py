@@ -1,9 +1,16 @@
-"""Rendering desired state (``harmonizer render``): YAML or JSON, secrets redacted."""
+"""Rendering desired state (``harmonizer render``): YAML or JSON, secrets redacted.
+
+Per site: its resources (a resource compiled from a policy block also shows its ``block``
+and ``rule``), then, when the template has policy blocks, a ``policies`` section: each
+block's settings and rules and the addresses each compiles to (``DesiredState.policies``,
+already redacted by config). Presentation only.
+"""
 
 from __future__ import annotations
 
 import io
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -16,13 +23,31 @@ def desired_to_dict(state: DesiredState) -> dict[str, Any]:
     resources: dict[str, Any] = {}
     for resource in state:
         body = {k: (REDACTED if k in resource.secret_keys else v) for k, v in resource.body.items()}
-        resources[resource.address] = {"source": str(resource.location), "body": body}
-    return {
+        entry: dict[str, Any] = {"source": str(resource.location)}
+        if resource.block is not None:
+            entry["block"] = resource.block
+            if resource.rule is not None:
+                entry["rule"] = resource.rule
+        entry["body"] = body
+        resources[resource.address] = entry
+    out: dict[str, Any] = {
         "site": state.site,
         "template": f"{state.template}@{state.template_version}",
         "scope": {"company": state.scope.company, "warehouse": state.scope.warehouse},
         "resources": resources,
     }
+    if state.policies:
+        out["policies"] = _plain(state.policies)
+    return out
+
+
+def _plain(value: Any) -> Any:
+    """A copy made of dicts, lists and scalars (what the YAML and JSON dumpers take)."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
 
 
 def render_desired(states: list[DesiredState], fmt: str = "yaml") -> str:

@@ -1,0 +1,137 @@
+"""Policy blocks of a template, rendered and compiled for one site into ordinary resources.
+
+Rules:
+- Each block body (``RawBlock``) is rendered with the site's ``BodyRenderer``, exactly like
+  a resource body: every string scalar, Jinja errors located at the scalar's line.
+- The rendered blocks are validated and compiled by ``harmonizer.policy.compile_blocks``
+  (errors at the offending key's line), then every compiled body is validated with its
+  kind's ``body_model`` like a hand-written one; the body kept is
+  ``model_dump(mode="json", exclude_unset=True)``.
+- A compiled resource's ``location`` (and every key's) is its rule's line (the block's line
+  for a block's own settings); ``block``/``rule`` say where it came from.
+- ``variables[key]`` lists the template variables the resource depends on: those of the
+  block's own settings plus those of its rule (an escalation on a matrix approval also
+  depends on that approval rule). Keys whose text holds a rendered secret are
+  ``secret_keys`` (redacted); keys holding a placeholder secret are ``placeholder_keys``.
+- A compiled address that a hand-written resource also declares is an error at the rule's
+  line: two resources would manage one record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from harmonizer.config.render import BodyRenderer, RenderedResource, redacted
+from harmonizer.config.template import Template
+from harmonizer.config.validation import validate_model
+from harmonizer.errors import ConfigError, ConfigErrors, Location
+from harmonizer.kinds.registry import KINDS
+from harmonizer.model import Resource
+from harmonizer.policy import CompiledResource, compile_blocks, describe_policies, validate_blocks
+
+
+@dataclass
+class CompiledBlocks:
+    """What a template's blocks give one site: resources (by address, compile order) and a description."""
+
+    resources: dict[str, RenderedResource] = field(default_factory=dict)
+    policies: dict[str, Any] = field(default_factory=dict)
+    #: Every address compiled, including those whose body failed validation.
+    addresses: set[str] = field(default_factory=set)
+
+
+def render_blocks(template: Template, renderer: BodyRenderer, declared: Mapping[str, Location]
+                  ) -> tuple[CompiledBlocks, list[ConfigError]]:
+    """Render, compile and validate ``template``'s blocks; ``declared`` maps hand-written addresses
+    to where they are written (a compiled resource may not take one of them)."""
+    if not template.blocks:
+        return CompiledBlocks(), []
+    context = renderer.context
+    blocks: dict[str, dict[str, Any]] = {}
+    used: dict[str, dict[tuple[str, ...], set[str]]] = {}
+    errors: list[ConfigError] = []
+    for raw in template.blocks:
+        body, names, found = renderer.render_block(raw)
+        errors.extend(found)
+        blocks[raw.key], used[raw.key] = body, names
+    if errors:
+        return CompiledBlocks(), errors
+    locations = {raw.key: raw.location for raw in template.blocks}
+    nodes = {raw.key: raw.body for raw in template.blocks}
+    secrets = [str(context.values[n]) for n in sorted(context.secret_names) if context.values.get(n)]
+    placeholders = [str(context.values[n]) for n in sorted(context.placeholder_names) if context.values.get(n)]
+    try:
+        models = validate_blocks(blocks, locations, nodes)
+        compiled = compile_blocks(blocks, context.as_dict(), locations, nodes, secrets=secrets)
+    except ConfigErrors as exc:
+        return CompiledBlocks(), list(exc.errors)
+    out = CompiledBlocks(policies=describe_policies(models, compiled, locations, secrets),
+                         addresses={item.address for item in compiled})
+    for item in compiled:
+        where = declared.get(item.address)
+        if where is not None:
+            errors.append(ConfigError(f"{item.address}: compiled from {_origin(item)}, but also declared by hand "
+                                      f"at {where}: keep one (two resources would manage one record)",
+                                      item.location))
+            continue
+        variables = _variables(item, used, blocks)
+        rendered, found = _resource(item, variables, placeholders)
+        errors.extend(found)
+        if rendered is not None:
+            out.resources[item.address] = rendered
+    return out, errors
+
+
+def _resource(item: CompiledResource, variables: tuple[str, ...], placeholders: list[str]
+              ) -> tuple[RenderedResource | None, list[ConfigError]]:
+    kind = KINDS.get(item.kind)
+    if kind is None:  # a compiler bug, not a template error: say so at the rule
+        return None, [ConfigError(f"{item.address}: compiled from {_origin(item)} into unknown kind "
+                                  f"{item.kind!r}", item.location)]
+    data = dict(item.body)
+    model, errors = validate_model(kind.body_model, data, item.location.file,
+                                   label=f"{item.address} (compiled from {_origin(item)})", data=data,
+                                   redact=item.secret_keys, base=item.location.line)
+    if model is None:
+        return None, errors
+    body = model.model_dump(mode="json", exclude_unset=True)
+    secret_keys = item.secret_keys & set(body)
+    for key in secret_keys:
+        body[key] = redacted(body[key])
+    resource = Resource(kind=item.kind, name=item.name, body=body, location=item.location,
+                        locations={key: item.location for key in body}, secret_keys=secret_keys,
+                        variables={key: variables for key in body} if variables else {},
+                        block=item.block, rule=item.rule)
+    unknown = frozenset(k for k, v in body.items() if _holds(v, placeholders))
+    return RenderedResource(resource, unknown), []
+
+
+def _variables(item: CompiledResource, used: Mapping[str, Mapping[tuple[str, ...], set[str]]],
+               blocks: Mapping[str, Mapping[str, Any]]) -> tuple[str, ...]:
+    """The template variables behind ``item``: its block's settings, its rule, the rule it escalates."""
+    mine = used.get(item.block, {})
+    names = set().union(*(v for k, v in mine.items() if k[0] != "rules"))
+    if item.rule is not None:
+        names |= mine.get(("rules", item.rule), set())
+        rule = (blocks.get(item.block, {}).get("rules") or {}).get(item.rule)
+        approval = rule.get("approval") if isinstance(rule, dict) else None
+        if item.block == "escalation" and isinstance(approval, str):
+            matrix = used.get("approval_matrix", {})
+            names |= matrix.get(("rules", approval), set())
+    return tuple(sorted(names))
+
+
+def _holds(value: Any, texts: list[str]) -> bool:
+    if isinstance(value, str):
+        return any(t in value for t in texts)
+    if isinstance(value, list):
+        return any(_holds(v, texts) for v in value)
+    if isinstance(value, dict):
+        return any(_holds(v, texts) for v in value.values())
+    return False
+
+
+def _origin(item: CompiledResource) -> str:
+    return f"policy block {item.block}" + (f" rule {item.rule}" if item.rule else "")
