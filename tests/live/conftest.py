@@ -6,7 +6,8 @@ HARMONIZER_LIVE_PASSWORD; optionally HARMONIZER_LIVE_COMPANY (default: the user'
 HARMONIZER_LIVE_WAREHOUSE (default: that company's first warehouse) and
 HARMONIZER_LIVE_PROTOCOL (xmlrpc or jsonrpc). Nothing else in the test suite talks to a
 real Odoo. Every record the suite creates is removed at the end, and the company
-settings it changes are restored.
+settings it changes are restored; so are the audit messages (``mail.message``, subject
+``harmonizer-apply <id>``) each apply posts on the company.
 """
 
 from __future__ import annotations
@@ -131,3 +132,28 @@ class BoundState:
 @pytest.fixture()
 def bound_state(odoo: OdooSession, scope: dict[str, Any]) -> BoundState:
     return BoundState(odoo, scope)
+
+
+#: Subject pattern of the audit messages harmonizer's apply posts on the company (=like).
+AUDIT_SUBJECTS = "harmonizer-apply %"
+
+
+def _audit_ids(odoo: OdooSession) -> set[int]:
+    rows = odoo.reader().search_read("mail.message", [("model", "=", "res.company"),
+                                                      ("subject", "=like", AUDIT_SUBJECTS)], ["id"])
+    return {row["id"] for row in rows}
+
+
+@pytest.fixture(autouse=True)
+def remove_audit_messages(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Unlink the audit messages a test's applies post (those present before it are kept)."""
+    if request.node.get_closest_marker("live") is None:
+        yield
+        return
+    odoo = request.getfixturevalue("odoo")
+    before = _audit_ids(odoo)
+    yield
+    added = sorted(_audit_ids(odoo) - before)
+    if added:
+        odoo.writer().unlink("mail.message", added)
+    assert not _audit_ids(odoo) - before, "audit messages of this test were left behind"

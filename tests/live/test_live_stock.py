@@ -1,8 +1,9 @@
 """Stock and delivery kinds against a real Odoo: converge, the one2many trap, bound records.
 
-Restores what it changes: the bound records' fields (warehouse steps, operation types,
-vendor line delays) are read first and written back; owned records are removed by an
-apply of an empty template; the rule added by hand and the zip prefixes are unlinked.
+Restores what it changes: the bound records' fields (company settings, warehouse steps,
+operation types, vendor line delays) are read first and written back; owned records are
+removed by an apply of an empty template; the rule added by hand and the zip prefixes are
+unlinked.
 """
 
 from __future__ import annotations
@@ -20,19 +21,10 @@ from harmonizer.project import Harmonizer
 
 pytestmark = pytest.mark.live
 
-WAREHOUSE_FIELDS = ["reception_steps", "delivery_steps", "buy_to_resupply"]
-TYPE_FIELDS = ["create_backorder", "reservation_method", "use_create_lots", "use_existing_lots"]
-
 
 @pytest.fixture()
 def stock_project(tmp_path: Path, live: dict[str, str], scope: dict[str, Any], odoo: OdooSession,
-                  write_project: Any) -> Iterator[tuple[Harmonizer, Path]]:
-    reader = odoo.reader()
-    [warehouse] = reader.search_read("stock.warehouse", [("code", "=", scope["warehouse"])], WAREHOUSE_FIELDS)
-    types = reader.search_read("stock.picking.type", [("warehouse_id", "=", warehouse["id"])], TYPE_FIELDS,
-                               context={"active_test": False})
-    vendor_lines = reader.search_read("product.supplierinfo", [], ["delay"])
-    prefixes = {r["id"] for r in reader.search_read("delivery.zip.prefix", [], ["id"])}
+                  write_project: Any, bound_state: Any) -> Iterator[tuple[Harmonizer, Path]]:
     root = write_project(tmp_path, live, scope)
     env = dict(os.environ, HARMONIZER_N8N_TOKEN="live-token-123456")
     yield Harmonizer(root, env=env), root
@@ -41,15 +33,9 @@ def stock_project(tmp_path: Path, live: dict[str, str], scope: dict[str, Any], o
             path.unlink()
     cleanup = Harmonizer(root, env=env)
     cleanup.apply(cleanup.plan(["live"]))
-    writer = odoo.writer()
-    writer.write("stock.warehouse", [warehouse["id"]], {k: warehouse[k] for k in WAREHOUSE_FIELDS})
-    for row in types:
-        writer.write("stock.picking.type", [row["id"]], {k: row[k] for k in TYPE_FIELDS})
-    for row in vendor_lines:
-        writer.write("product.supplierinfo", [row["id"]], {"delay": row["delay"]})
-    extra = sorted({r["id"] for r in writer.search_read("delivery.zip.prefix", [], ["id"])} - prefixes)
-    if extra:
-        writer.unlink("delivery.zip.prefix", extra)
+    # Bound records (company settings, warehouse steps, operation types, vendor delays) and
+    # the zip prefixes the carriers added: back as they were (see conftest.BoundState).
+    bound_state.restore()
 
 
 def test_unowned_rule_on_a_managed_route_survives_and_bound_records_stay(
