@@ -9,9 +9,10 @@ Rules:
   ``model_dump(mode="json", exclude_unset=True)``.
 - A compiled resource's ``location`` (and every key's) is its rule's line (the block's line
   for a block's own settings); ``block``/``rule`` say where it came from.
-- ``variables[key]`` lists the template variables the resource depends on: those of the
-  block's own settings plus those of its rule (an escalation on a matrix approval also
-  depends on that approval rule). Keys whose text holds a rendered secret are
+- ``variables[key]`` lists the template variables the resource depends on: those of its
+  rule plus those of the block's own settings (except in the approval matrix, whose
+  purchase/credit settings compile on their own); an escalation on a matrix approval also
+  depends on that approval rule. Keys whose text holds a rendered secret are
   ``secret_keys`` (redacted); keys holding a placeholder secret are ``placeholder_keys``.
 - A compiled address that a hand-written resource also declares is an error at the rule's
   line: two resources would manage one record.
@@ -30,6 +31,11 @@ from harmonizer.errors import ConfigError, ConfigErrors, Location
 from harmonizer.kinds.registry import KINDS
 from harmonizer.model import Resource
 from harmonizer.policy import CompiledResource, compile_blocks, describe_policies, validate_blocks
+
+#: Blocks whose own settings compile on their own (the matrix's purchase/credit settings):
+#: their rules do not depend on them. In the other blocks every rule uses the block's
+#: settings (the events' endpoint and token, ...).
+_RULES_STAND_ALONE = frozenset({"approval_matrix"})
 
 
 @dataclass
@@ -112,7 +118,9 @@ def _variables(item: CompiledResource, used: Mapping[str, Mapping[tuple[str, ...
                blocks: Mapping[str, Mapping[str, Any]]) -> tuple[str, ...]:
     """The template variables behind ``item``: its block's settings, its rule, the rule it escalates."""
     mine = used.get(item.block, {})
-    names = set().union(*(v for k, v in mine.items() if k[0] != "rules"))
+    names: set[str] = set()
+    if item.rule is None or item.block not in _RULES_STAND_ALONE:
+        names = names.union(*(v for k, v in mine.items() if k[0] != "rules"))
     if item.rule is not None:
         names |= mine.get(("rules", item.rule), set())
         rule = (blocks.get(item.block, {}).get("rules") or {}).get(item.rule)
