@@ -149,8 +149,8 @@ def register(group: click.Group) -> None:
     @handle_errors
     def render(ctx: click.Context, selectors: tuple[str, ...], sites: tuple[str, ...], tags: tuple[str, ...],
                fmt: str) -> None:
-        """Print the rendered desired state of sites (secrets redacted), with its policy blocks
-        (``policies``: each block's rules and the resources they compile to)."""
+        """Print the rendered desired state of sites (secrets redacted), with a policies section:
+        each policy block's rules and the resources they compile to."""
         from harmonizer.render.desired import render_desired
 
         app = app_from(ctx)
