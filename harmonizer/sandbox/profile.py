@@ -56,6 +56,8 @@ class VersionProfile:
     invalid_field_read: str = "Invalid field {field!r} on model {model!r}"
     #: Models whose ``write`` on a missing id returns True (else MissingError).
     write_missing_ok: frozenset[str] = frozenset()
+    #: Models whose ``unlink`` of a missing id returns True (16.0's base.automation).
+    unlink_missing_ok: frozenset[str] = frozenset()
     #: ``fields_get`` lists the ``__last_update`` pseudo-field (16.0).
     last_update_field: bool = False
     #: JSON-RPC ``error.code`` (200 up to 18.0, 0 in 19.0) and whether ``data`` keys start with
@@ -137,6 +139,7 @@ def _build(version: str) -> VersionProfile:
         invalid_field_read="Invalid field {field!r} on {model!r}" if major >= 19 else INVALID_FIELD,
         write_missing_ok=frozenset({"ir.config_parameter", "base.automation"}) if major == 17
         else frozenset({"base.automation"}) if major == 16 else frozenset(),
+        unlink_missing_ok=frozenset({"base.automation"}) if major == 16 else frozenset(),
         last_update_field=major <= 16,
         jsonrpc_error_code=0 if major >= 19 else 200,
         jsonrpc_data_order_19=major >= 19,

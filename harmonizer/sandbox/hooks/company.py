@@ -40,7 +40,9 @@ class ConfigSettings(ModelHooks):
     model = "res.config.settings"
 
     def defaults(self, env: Env) -> dict[str, Any]:
-        return {"company_id": lambda e: e.company_id, "default_picking_policy": "direct"}
+        # show_line_subtotals_tax_selection is required in 16.0 only (unknown defaults are ignored)
+        return {"company_id": lambda e: e.company_id, "default_picking_policy": "direct",
+                "show_line_subtotals_tax_selection": "tax_excluded"}
 
     def prepare_create(self, env: Env, vals: Vals) -> Vals:
         company = _company(env)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from harmonizer.sandbox.exceptions import UserError
 from harmonizer.sandbox.hooks.base import Method, ModelHooks, Row
 
 if TYPE_CHECKING:
@@ -77,6 +78,13 @@ class Users(ModelHooks):
     def methods(self) -> dict[str, Method]:
         return {"context_get": context_get}
 
+    def before_unlink(self, env: Env, ids: list[int]) -> None:
+        # base.user_admin (the stand-in's "admin" login) cannot be deleted, only archived
+        rows = env.store.rows(env.spec(self.model), ids)
+        if any(row.get("login") == "admin" for row in rows.values()):
+            raise UserError("You cannot delete the admin user because it is utilized in various places "
+                            "(such as security configurations,...). Instead, archive it.")
+
 
 def context_get(model: Model) -> dict[str, Any]:
     """res.users.context_get (model-level): the current user's language and timezone."""
@@ -113,12 +121,15 @@ class Partner(ModelHooks):
 
 
 def _store_complete_name(env: Env, ids: list[int]) -> None:
+    """The stored full name: ``complete_name`` (17.0+) or the stored ``display_name`` (16.0)."""
     spec = env.spec("res.partner")
-    if "complete_name" not in spec.fields:
+    column = next((name for name in ("complete_name", "display_name")
+                   if name in spec.fields and spec.fields[name].store), None)
+    if column is None:
         return
     env.invalidate()
     for rec_id, row in env.store.rows(spec, ids).items():
-        env.store.update(spec, [rec_id], {"complete_name": Partner().display_name(env, row)})
+        env.store.update(spec, [rec_id], {column: Partner().display_name(env, row)})
     env.invalidate()
 
 

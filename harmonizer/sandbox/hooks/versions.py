@@ -10,6 +10,8 @@ theirs. Rules (from ``odoo-reference/<ver>/README.md``):
   ``state='code'``; ``on_unlink`` refuses mail_post/followers/next_activity. Unlinking an
   automation leaves its action behind, and unlinking a deleted one returns True. ir.cron
   ``default_get`` gives ``numbercall = 1``; ``interval_number`` may be 0 or negative.
+  res.partner stores its full name in ``display_name`` (no ``complete_name``) and orders by
+  it; delivery.carrier has no CHECK on ``margin``.
 - 18.0+: ir.cron has no numbercall/doall, and ``interval_number`` must be > 0.
 - 18.0: an automation's ``trigger_field_ids`` left empty are filled by the server from the
   fields its ``filter_domain`` names (on_create_or_write / on_write) or from
@@ -28,6 +30,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from harmonizer.sandbox.exceptions import UserError, ValidationError
 from harmonizer.sandbox.hooks import automation as base17
 from harmonizer.sandbox.hooks.base import ModelHooks, Vals
+from harmonizer.sandbox.hooks.company import Carrier
+from harmonizer.sandbox.hooks.ir import Partner
 
 if TYPE_CHECKING:
     from harmonizer.sandbox.env import Env
@@ -104,6 +108,15 @@ class Cron16(base17.Cron):
     def defaults(self, env: Env) -> dict[str, Any]:
         return {"interval_number": 1, "interval_type": "months", "numbercall": 1, "priority": 5,
                 "doall": False, "nextcall": lambda e: e.now, "user_id": lambda e: e.uid}
+
+
+class Partner16(Partner):
+    order = "display_name, id desc"
+
+
+class Carrier16(Carrier):
+    def check(self, env: Env, ids: list[int]) -> None:
+        return None  # 16.0: no CHECK constraint on margin (17.0 added it)
 
 
 # -- 18.0 and 19.0 -------------------------------------------------------------------------
@@ -220,7 +233,7 @@ class ActionServer19(base17.ActionServer):
 def version_hooks(major: int) -> list[ModelHooks]:
     """The hooks that replace 17.0's on Odoo ``major``."""
     if major <= 16:
-        return [Automation16(), ActionServer16(), Cron16()]
+        return [Automation16(), ActionServer16(), Cron16(), Partner16(), Carrier16()]
     if major == 18:
         return [Automation18(), Cron18()]
     if major >= 19:

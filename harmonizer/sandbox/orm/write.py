@@ -134,8 +134,11 @@ class WriteMixin:
         ids = [i for i in dict.fromkeys(ids)]
         existing = self.env.store.existing(self.spec, ids)
         missing = [i for i in ids if i not in existing]
-        if missing:
+        if missing and self.name not in self.env.profile.unlink_missing_ok:
             raise missing_error(self.env, self.name, missing)
+        ids = [i for i in ids if i in existing]
+        if not ids:
+            return True
         self.hooks.before_unlink(self.env, ids)
         self._delete(ids)
         return True

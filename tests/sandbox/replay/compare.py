@@ -62,6 +62,12 @@ class Comparer:
             self.result(model, method, expected.result, actual.result)
         return self.problems
 
+    def answers_result(self, model: str | None, method: str | None, want: Any, got: Any) -> list[str]:
+        """Problems of a bare result (a JSON-2 success body), compared like ``result``."""
+        self.problems = []
+        self.result(model, method, want, got)
+        return self.problems
+
     def check(self, condition: bool, problem: str) -> None:
         if not condition:
             self.problems.append(problem)

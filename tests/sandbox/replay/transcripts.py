@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import xmlrpc.client
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,12 @@ class Entry:
     http_status: int
     content_type: str
     response_body: str
+    #: 19.0's captures also record the HTTP method, the headers and, for answers cut down to
+    #: a size worth storing, what was kept (``trimmed``).
+    http_method: str = "POST"
+    request_headers: dict = field(default_factory=dict, hash=False, compare=False)
+    response_headers: dict = field(default_factory=dict, hash=False, compare=False)
+    trimmed: dict | None = field(default=None, hash=False, compare=False)
 
     @property
     def test_id(self) -> str:
@@ -52,7 +58,9 @@ def load_entries(version: str) -> list[Entry]:
                 version=version, file=path.stem, index=index, title=raw["title"],
                 protocol=raw["protocol"], url_path=raw["url_path"], request_body=raw["request_body"],
                 http_status=raw["http_status"], content_type=raw["response_content_type"],
-                response_body=raw["response_body"],
+                response_body=raw["response_body"], http_method=raw.get("http_method", "POST"),
+                request_headers=raw.get("request_headers") or {}, response_headers=raw.get("response_headers") or {},
+                trimmed=raw.get("trimmed"),
             ))
     return entries
 
