@@ -20,6 +20,7 @@ import logging
 import os
 import re
 import secrets
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -156,3 +157,23 @@ def secret_value() -> Iterator[Callable[[str], str]]:
 
     yield make
     logger.setLevel(level)
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture()
+def shipped_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A copy of the repository's own project (templates, sites, sandbox.yaml) on the sandbox."""
+    from harmonizer.odoo import sandbox_link
+
+    monkeypatch.delenv("HARMONIZER_PROJECT", raising=False)
+    root = tmp_path / "project"
+    root.mkdir()
+    shutil.copytree(REPO / "site_templates", root / "site_templates")
+    shutil.copytree(REPO / "sites", root / "sites")
+    shutil.copy(REPO / "sandbox.yaml", root / "sandbox.yaml")
+    yield root
+    # In-process stand-ins are cached per (name, home, version): forget this project's.
+    for name in ("harmonizer_demo", "harmonizer_east"):
+        sandbox_link.unregister_sandbox(name)

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from harmonizer.odoo import sandbox_link
 from harmonizer.project import Harmonizer
 
 REPO = Path(__file__).resolve().parents[2]
@@ -16,16 +13,8 @@ TEMPLATE = "site_templates/distribution-standard"
 
 
 @pytest.fixture()
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.delenv("HARMONIZER_PROJECT", raising=False)
-    root = tmp_path / "project"
-    root.mkdir()
-    shutil.copytree(REPO / "site_templates", root / "site_templates")
-    shutil.copytree(REPO / "sites", root / "sites")
-    shutil.copy(REPO / "sandbox.yaml", root / "sandbox.yaml")
-    yield root
-    for name in ("harmonizer_demo", "harmonizer_east"):
-        sandbox_link.unregister_sandbox(name)
+def project(shipped_project: Path) -> Path:
+    return shipped_project
 
 
 @pytest.fixture()
