@@ -72,8 +72,13 @@ class UserProfile:
     admin: bool
 
 
+#: 19.0's labels of the groups above (its AccessError texts name the new group labels).
+GROUP_LABELS_19 = {SETTINGS: "Role / Administrator", ACCESS_RIGHTS: "Access Rights"}
+
+
 def access_error(env: Env, model: str, operation: str, group: str) -> AccessError:
     description = env.spec(model).description
+    group = env.profile.group_labels.get(group, group)
     return AccessError(
         f"You are not allowed to {VERBS[operation]} '{description}' ({model}) records.\n\n"
         f"This operation is allowed for the following groups:\n\t- {group}\n\n"

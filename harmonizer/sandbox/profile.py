@@ -13,10 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from harmonizer.sandbox.access import UserProfile
+from harmonizer.sandbox.access import GROUP_LABELS_19, UserProfile
 from harmonizer.sandbox.hooks import hooks_17
 from harmonizer.sandbox.hooks.base import HookRegistry
 from harmonizer.sandbox.hooks.versions import version_hooks
+from harmonizer.sandbox.orm.domain import DOMAIN_WORDS_17, DOMAIN_WORDS_19
+from harmonizer.sandbox.orm.errors import MANDATORY, MANDATORY_19
 from harmonizer.sandbox.schema import Schema, available_versions, load_schema
 
 #: Users every stand-in database has (uid, login, password, name, admin).
@@ -69,6 +71,27 @@ class VersionProfile:
     api_keys: dict[str, str] = field(default_factory=dict)
     #: The log line 19.0 writes for every XML-RPC/JSON-RPC request (None: not deprecated).
     rpc_deprecation: str | None = None
+    #: The keyword of name_search's domain ("args" up to 18.0, "domain" from 19.0).
+    name_search_domain: str = "args"
+    #: Public ORM methods this version adds to 17.0's (``orm.model.VERSIONED``).
+    extra_methods: frozenset[str] = frozenset()
+    #: Wording of bad domain leaves (``orm.domain.DOMAIN_WORDS_*``).
+    domain_words: dict[str, str] = field(default_factory=lambda: dict(DOMAIN_WORDS_17))
+    #: 19.0: a leaf on a non-stored field without a search method raises ("Cannot convert ... to
+    #: SQL"); up to 18.0 it was dropped (every row matched).
+    nonstored_search_error: bool = False
+    #: NOT NULL violation ({model_desc}, {model}, {field_desc}, {field}), ``orm.errors.MANDATORY*``.
+    mandatory_message: str = MANDATORY
+    #: Group labels that differ from 17.0's in AccessError texts (``access.GROUP_LABELS_19``).
+    group_labels: dict[str, str] = field(default_factory=dict)
+    #: Class name of the JSON-RPC controller in binding TypeErrors ("RPC.jsonrpc() missing ...").
+    jsonrpc_controller: str = "RPC"
+    #: ``default_get``'s keyword for the field names ("fields_list" up to 18.0, "fields" in 19.0).
+    default_get_param: str = "fields_list"
+    #: res.config.settings.default_get: unknown names are a KeyError (19.0) and the keys every
+    #: answer carries whatever was asked.
+    settings_default_get_strict: bool = False
+    settings_default_extras: dict[str, Any] = field(default_factory=lambda: {"portal_allow_api_keys": False})
     extras: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -146,6 +169,17 @@ def _build(version: str) -> VersionProfile:
         json2=major >= 19,
         api_keys=dict(SANDBOX_API_KEYS) if major >= 19 else {},
         rpc_deprecation=RPC_DEPRECATION if major >= 19 else None,
+        name_search_domain="domain" if major >= 19 else "args",
+        domain_words=dict(DOMAIN_WORDS_19 if major >= 19 else DOMAIN_WORDS_17),
+        nonstored_search_error=major >= 19,
+        mandatory_message=MANDATORY_19 if major >= 19 else MANDATORY,
+        group_labels=dict(GROUP_LABELS_19) if major >= 19 else {},
+        jsonrpc_controller="JSONRPC" if major >= 19 else "RPC",
+        default_get_param="fields" if major >= 19 else "fields_list",
+        settings_default_get_strict=major >= 19,
+        settings_default_extras={"portal_allow_api_keys": False,
+                                 **({"auth_totp_enforce": False} if major >= 19 else {})},
+        extra_methods=frozenset({"formatted_read_group", "has_access"}) if major >= 19 else frozenset(),
     )
 
 

@@ -76,6 +76,10 @@ class ModelHooks:
     def prepare_write(self, env: Env, ids: list[int], vals: Vals) -> Vals:
         return vals
 
+    def write_missing(self, env: Env, ids: list[int]) -> None:
+        """Called with the ids of a ``write`` that do not exist, before the MissingError (a hook
+        may raise its own error instead)."""
+
     def after_write(self, env: Env, ids: list[int], vals: Vals) -> None:
         """Run after the rows were updated."""
 

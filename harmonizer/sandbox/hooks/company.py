@@ -75,15 +75,24 @@ def settings_execute(model: Model, ids: Any) -> dict[str, Any]:
     return {"type": "ir.actions.client", "tag": "reload"}
 
 
-def settings_default_get(model: Model, fields_list: list[str]) -> dict[str, Any]:
+def settings_default_get(model: Model, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    from harmonizer.sandbox.orm.model import default_get_names
+
+    fields_list = default_get_names(model, args, kwargs)
+    if model.env.profile.settings_default_get_strict:
+        # 19.0 looks every asked name up in the wizard's fields: a removed one is a KeyError
+        unknown = [name for name in fields_list if name not in model.spec.fields]
+        if unknown:
+            raise KeyError(unknown[0])
     company = _company(model.env)
     known = {"po_order_approval": company.get("po_double_validation") == "two_step",
              "lock_confirmed_po": company.get("po_lock") == "lock", "use_po_lead": False,
              "use_security_lead": False, "group_stock_multi_locations": False,
              "group_stock_adv_location": False, "module_delivery": True}
     out = {name: known[name] for name in fields_list if name in known}
-    # Odoo 17 answers these two whatever was asked (defaults of other settings modules)
-    out["portal_allow_api_keys"] = False
+    # Odoo answers these whatever was asked (defaults of other settings modules; the profile's
+    # settings_default_extras: portal_allow_api_keys, and auth_totp_enforce from 19.0)
+    out.update(model.env.profile.settings_default_extras)
     sale = model.env["ir.module.module"].sudo()._search([("name", "=", "sale"), ("state", "=", "installed")])
     out["is_installed_sale"] = sale[0] if sale else False
     return out

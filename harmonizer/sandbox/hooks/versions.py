@@ -135,12 +135,10 @@ class Cron18(base17.Cron):
 
 
 class Cron19(Cron18):
-    def prepare_write(self, env: Env, ids: list[int], vals: Vals) -> Vals:
-        existing = env.store.existing(env.spec(self.model), ids)
-        if any(i not in existing for i in ids):
-            raise UserError("Record cannot be modified right now: This cron task is currently being executed "
-                            "and may not be modified Please try again in a few minutes")
-        return vals
+    def write_missing(self, env: Env, ids: list[int]) -> None:
+        # 19.0 locks the cron rows first: a missing id reads as "being executed"
+        raise UserError("Record cannot be modified right now: This cron task is currently being executed "
+                        "and may not be modified Please try again in a few minutes")
 
 
 class Automation18(base17.Automation):
@@ -188,10 +186,12 @@ class Automation19(Automation18):
     from_domain = False
 
     def prepare_create(self, env: Env, vals: Vals) -> Vals:
-        return vals  # inline actions keep their names and usage as given
+        # inline (0, 0, vals) actions get usage base_automation, as in 17.0 (their names are kept:
+        # ActionServer19 does not rename)
+        return base17._inline_usage(vals)
 
     def prepare_write(self, env: Env, ids: list[int], vals: Vals) -> Vals:
-        return vals
+        return base17._inline_usage(vals)
 
     def check(self, env: Env, ids: list[int]) -> None:
         spec = env.spec(self.model)

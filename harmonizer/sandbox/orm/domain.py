@@ -29,7 +29,15 @@ def _leaf_repr(leaf: Any) -> str:
     return repr(tuple(leaf)) if isinstance(leaf, list | tuple) else repr(leaf)
 
 
-def normalize(domain: Any) -> list[Any]:
+#: How a bad leaf is worded, per version (``VersionProfile.domain_words``): an unknown field
+#: ({model}, {field}, {leaf}), an unknown operator and any other malformed leaf ({leaf}).
+DOMAIN_WORDS_17 = {"field": "Invalid field {model}.{field} in leaf {leaf}", "operator": "Invalid leaf {leaf}",
+                   "leaf": "Invalid leaf {leaf}"}
+DOMAIN_WORDS_19 = {"field": "Invalid field {model}.{field} in condition {leaf}",
+                   "operator": "Invalid operator in condition {leaf}", "leaf": "Invalid leaf {leaf}"}
+
+
+def normalize(domain: Any, words: dict[str, str] | None = None) -> list[Any]:
     """Validate leaves and make the implicit '&' between terms explicit (prefix notation)."""
     if not domain:
         return []
@@ -46,21 +54,23 @@ def normalize(domain: Any) -> list[Any]:
         elif token == "!":
             pass
         else:
-            result.append(check_leaf(token))
+            result.append(check_leaf(token, words or DOMAIN_WORDS_17))
             expected -= 1
             continue
         result.append(token)
     return result
 
 
-def check_leaf(leaf: Any) -> tuple[Any, str, Any]:
+def check_leaf(leaf: Any, words: dict[str, str] = DOMAIN_WORDS_17) -> tuple[Any, str, Any]:
     if isinstance(leaf, list | tuple) and len(leaf) == 3:
         left, operator, right = leaf
         if tuple(leaf) in (TRUE_LEAF, FALSE_LEAF):
             return (left, operator, right)
         if isinstance(left, str) and isinstance(operator, str) and operator.lower() in OPERATORS:
             return (left, operator.lower(), right)
-    raise value_error(f"Invalid leaf {_leaf_repr(leaf)}")
+        if isinstance(left, str) and isinstance(operator, str):
+            raise value_error(words["operator"].format(leaf=_leaf_repr(leaf)))
+    raise value_error(words["leaf"].format(leaf=_leaf_repr(leaf)))
 
 
 def like_regex(pattern: str, insensitive: bool, wrap: bool) -> re.Pattern[str]:

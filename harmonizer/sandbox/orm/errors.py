@@ -14,6 +14,10 @@ MANDATORY = ("The operation cannot be completed:\n- Create/update: a mandatory f
              "- Delete: another model requires the record being deleted. If possible, archive it instead.\n\n"
              "Model: {model_desc} ({model})\nField: {field_desc} ({field})\n")
 
+MANDATORY_19 = ("The operation cannot be completed: Missing required value for the field '{field_desc}' ({field}).\n"
+                "Model: '{model_desc}' ({model})\n- create/update: a mandatory field is not set\n"
+                "- delete: another model requires the record being deleted, you can archive it instead\n")
+
 
 def ids_repr(ids: list[int]) -> str:
     """Odoo's recordset repr of ids: ``(5,)`` or ``(1, 2)``."""
@@ -28,7 +32,7 @@ def missing_error(env: Env, model: str, ids: list[int]) -> MissingError:
 def mandatory_error(env: Env, model: str, field: str) -> ValidationError:
     spec = env.spec(model)
     label = spec.fields[field].string if field in spec.fields else field
-    return ValidationError(MANDATORY.format(model_desc=spec.description, model=model,
+    return ValidationError(env.profile.mandatory_message.format(model_desc=spec.description, model=model,
                                             field_desc=label, field=field))
 
 

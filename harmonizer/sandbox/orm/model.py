@@ -30,10 +30,39 @@ PUBLIC = frozenset({
     "toggle_active", "flush_model", "check_access_rights", "get_external_id", "check_object_reference",
     "load",
 })
+#: Public methods only some versions have (``VersionProfile.extra_methods``), e.g. 19.0's
+#: ``formatted_read_group`` and ``has_access``.
+VERSIONED = frozenset({"formatted_read_group", "has_access"})
 #: Methods that never write (the service runs them in a read-only transaction).
 READ_ONLY = frozenset({"search", "search_read", "search_count", "read", "fields_get", "name_search",
                        "read_group", "default_get", "exists", "check_access_rights", "get_external_id",
-                       "check_object_reference", "context_get", "flush_model", "has_access"})
+                       "check_object_reference", "context_get", "flush_model", "has_access",
+                       "formatted_read_group"})
+
+
+def class_name(model: str) -> str:
+    """The Python class Odoo names a model's methods by in TypeErrors ("res.country" -> "ResCountry")."""
+    return "".join(part.capitalize() for part in model.replace("_", ".").split("."))
+
+
+def public_names(extra: frozenset[str]) -> frozenset[str]:
+    """The generic public methods of a version whose profile adds ``extra``."""
+    return PUBLIC | (VERSIONED & extra)
+
+
+def default_get_names(model: Model, args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[str]:
+    """The field names of ``default_get(<names>)``: positional, or by the keyword of the version
+    (``fields_list`` up to 18.0, ``fields`` from 19.0; ``VersionProfile.default_get_param``)."""
+    keyword = model.env.profile.default_get_param
+    where = f"{class_name(model.name)}.default_get()"
+    for key in kwargs:
+        if key != keyword:
+            raise TypeError(f"{where} got an unexpected keyword argument {key!r}")
+    if len(args) + len(kwargs) != 1:
+        raise TypeError(f"{where} missing 1 required positional argument: {keyword!r}" if not args and not kwargs
+                        else f"{where} takes 2 positional arguments but {len(args) + 1} were given")
+    names = args[0] if args else kwargs[keyword]
+    return list(names or [])
 
 
 def _ids(ids: Any) -> list[int]:
@@ -66,7 +95,7 @@ class Model(SearchMixin, ReadMixin, WriteMixin, MetaMixin, LoadMixin):
         if method in extra:
             func = extra[method]
             return lambda *args, **kwargs: func(self, *args, **kwargs)
-        if method in PUBLIC:
+        if method in public_names(self.env.profile.extra_methods):
             return getattr(self, method)
         return None
 
@@ -99,18 +128,41 @@ class Model(SearchMixin, ReadMixin, WriteMixin, MetaMixin, LoadMixin):
     def fields_get(self, allfields: list[str] | None = None, attributes: list[str] | None = None) -> dict[str, Any]:
         return self._fields_get(allfields, attributes)
 
-    def name_search(self, name: str = "", args: list[Any] | None = None, operator: str = "ilike",
-                    limit: int | None = 100) -> list[list[Any]]:
+    def name_search(self, name: str = "", *positional: Any, **kwargs: Any) -> list[list[Any]]:
+        """``name_search(name, <domain>, operator, limit)``: the domain's keyword is ``args`` up
+        to 18.0 and ``domain`` from 19.0 (the profile's ``name_search_domain``); any other
+        keyword is Python's TypeError, worded with Odoo's class name."""
+        keyword = self.env.profile.name_search_domain
+        params = [keyword, "operator", "limit"]
+        bound: dict[str, Any] = {"name": name, keyword: None, "operator": "ilike", "limit": 100}
+        if len(positional) > len(params):
+            raise TypeError(f"{class_name(self.name)}.name_search() takes from 1 to 5 positional arguments "
+                            f"but {len(positional) + 2} were given")
+        bound.update(zip(params, positional, strict=False))
+        for key, value in kwargs.items():
+            if key not in bound:
+                raise TypeError(f"{class_name(self.name)}.name_search() got an unexpected keyword argument {key!r}")
+            bound[key] = value
         self.check("read")
-        return self._name_search(name, args, operator, limit)
+        return self._name_search(bound["name"], bound[keyword], bound["operator"], bound["limit"])
 
     def read_group(self, domain: Any, fields: list[str], groupby: Any, offset: int = 0,
                    limit: int | None = None, orderby: Any = False, lazy: bool = True) -> list[dict[str, Any]]:
         self.check("read")
         return self._read_group(domain, fields, groupby, offset, limit, orderby, lazy)
 
-    def default_get(self, fields_list: list[str]) -> dict[str, Any]:
-        return self._default_get(fields_list)
+    def formatted_read_group(self, domain: Any, groupby: Any = (), aggregates: Any = (), having: Any = (),
+                             offset: int = 0, limit: int | None = None,
+                             order: str | None = None) -> list[dict[str, Any]]:
+        self.check("read")
+        return self._formatted_read_group(domain or [], list(groupby or []), list(aggregates or []), offset, limit)
+
+    def has_access(self, ids: Any, operation: str) -> bool:
+        """19.0: whether the user may do ``operation`` (access rights; no record rules here)."""
+        return access.check_access_rights(self.env, self.name, operation, raise_exception=False)
+
+    def default_get(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        return self._default_get(default_get_names(self, args, kwargs))
 
     def check_access_rights(self, operation: str, raise_exception: bool = True) -> bool:
         return access.check_access_rights(self.env, self.name, operation, raise_exception)

@@ -23,7 +23,7 @@ NO_COMPANY_RULE = frozenset({"res.users", "res.config.settings", "res.company"})
 class SearchMixin:
     def _search(self: Model, domain: Any, offset: int = 0, limit: int | None = None,
                 order: str | None = None) -> list[int]:
-        normal = dom.normalize(domain)
+        normal = dom.normalize(domain, self.env.profile.domain_words)
         rows = self.env.store.rows(self.spec)
         rows = self._apply_rules(rows, normal)
         ids = dom.evaluate(self, normal, rows) if normal else set(rows)
@@ -54,7 +54,8 @@ class SearchMixin:
         name, _, rest = left.partition(".")
         field = self.spec.fields.get(name)
         if field is None:
-            raise value_error(f"Invalid field {self.name}.{name} in leaf {tuple(leaf)!r}")
+            raise value_error(self.env.profile.domain_words["field"].format(model=self.name, field=name,
+                                                                            leaf=repr(tuple(leaf))))
         parent = self._delegation(name)
         if parent is not None:
             link, comodel = parent
@@ -62,9 +63,11 @@ class SearchMixin:
             return dom.match_rows(rows, link, "in", sub, "many2one", self.spec.fields[link])
         if not field.store:
             replacement = self._search_nonstored(name, operator, right)
+            if replacement is None and self.env.profile.nonstored_search_error:
+                raise value_error(f"Cannot convert {self.name}.{name} to SQL because it is not stored")
             if replacement is None:
-                return set(rows)  # Odoo only logs "Non-stored field ... cannot be searched"
-            return dom.evaluate(self, dom.normalize(replacement), rows)
+                return set(rows)  # up to 18.0 Odoo only logs "Non-stored field ... cannot be searched"
+            return dom.evaluate(self, dom.normalize(replacement, self.env.profile.domain_words), rows)
         if rest:
             return self._path_leaf(field, rest, operator, right, rows)
         if operator in ("child_of", "parent_of"):

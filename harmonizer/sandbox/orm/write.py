@@ -51,14 +51,16 @@ class WriteMixin:
         self._check_constraints([rec_id])
         return rec_id
 
-    def _defaults(self: Model) -> dict[str, Any]:
+    def _defaults(self: Model, stopgap: bool = True) -> dict[str, Any]:
+        """Default values for a create; ``stopgap=False`` (``default_get``) leaves out the
+        profile's first-selection-key stopgap, which Odoo itself does not answer."""
         defaults: dict[str, Any] = {}
         if "active" in self.spec.fields and self.spec.fields["active"].store:
             defaults["active"] = True
         if self.hooks.company_default and "company_id" in self.spec.fields:
             defaults["company_id"] = lambda env: env.company_id
         defaults.update(self.hooks.defaults(self.env))
-        if self.env.profile.default_first_selection:
+        if stopgap and self.env.profile.default_first_selection:
             for field in self.spec.column_fields:
                 if field.type == "selection" and field.required and field.selection and field.name not in defaults:
                     defaults[field.name] = field.selection_keys[0]
@@ -104,6 +106,7 @@ class WriteMixin:
         existing = self.env.store.existing(self.spec, ids)
         missing = [i for i in ids if i not in existing]
         if missing and self.name not in self.env.profile.write_missing_ok:
+            self.hooks.write_missing(self.env, missing)
             raise missing_error(self.env, self.name, missing)
         ids = [i for i in ids if i in existing]
         vals = self.hooks.prepare_write(self.env, ids, dict(vals))

@@ -62,10 +62,12 @@ def default_routes(profile: Any = None) -> list[Route]:
     post = frozenset({"POST"})
     code = profile.jsonrpc_error_code if profile is not None else 200
     order_19 = bool(profile is not None and profile.jsonrpc_data_order_19)
+    controller = profile.jsonrpc_controller if profile is not None else "RPC"
     routes = [
         Route(re.compile(r"/xmlrpc/2/(?P<service>[^/]+)"), post, XmlRpcEndpoint(legacy=False)),
         Route(re.compile(r"/xmlrpc/(?P<service>[^/]+)"), post, XmlRpcEndpoint(legacy=True)),
-        Route(re.compile(r"/jsonrpc"), post, JsonRpcEndpoint(error_code=code, data_order_19=order_19)),
+        Route(re.compile(r"/jsonrpc"), post,
+              JsonRpcEndpoint(error_code=code, data_order_19=order_19, controller=controller)),
     ]
     return routes
 

@@ -34,7 +34,7 @@ from harmonizer.sandbox.exceptions import (
     ServerException,
     UserError,
 )
-from harmonizer.sandbox.orm.model import PUBLIC
+from harmonizer.sandbox.orm.model import public_names
 from harmonizer.sandbox.wire import faults
 from harmonizer.sandbox.wire.json2_sigs import BindError, bind, signature
 from harmonizer.sandbox.wire.protocol import (
@@ -49,7 +49,9 @@ from harmonizer.sandbox.wire.protocol import (
 WRONG_SHAPE = "Did you mean POST /json/2/<model>/<method>?"
 NOT_AUTHENTICATED = "User not authenticated, use an API Key with a Bearer Authorization header."
 NO_DATABASE_HTML = (b'<!DOCTYPE html>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>No database is '
-                    b'selected and the requested URL was not found in the server-wide controllers.</p>\n')
+                    b'selected and the requested URL was not found in the server-wide controllers.</p>\n'
+                    b'<p>Please verify the hostname, <a href=/web/login>login</a> and try again.</p>\n\n'
+                    b'<!-- Alternatively, use the X-Odoo-Database header. -->\n')
 UNSUPPORTED_HTML = (
     b"<!doctype html>\n<html lang=en>\n<title>415 Unsupported Media Type</title>\n<h1>Unsupported Media Type</h1>\n"
     b"<p>Request inferred type is compatible with [&#39;http&#39;] but &#39;/json/2/&lt;__model__&gt;/"
@@ -183,7 +185,8 @@ class Json2Endpoint:
             raise HttpError(404, f"the model '{model}' does not exist")
         if method.startswith("_"):
             raise AccessError(f"Private methods (such as '{model}.{method}') cannot be called remotely.")
-        known = method in PUBLIC or method in profile.hooks.get(model).methods() or signature(model, method)
+        known = (method in public_names(profile.extra_methods) or method in profile.hooks.get(model).methods()
+                 or signature(model, method))
         if not known:
             raise HttpError(404, f"The method '{model}.{method}' does not exist")
         ids = body.pop("ids", None)
@@ -202,8 +205,6 @@ class Json2Endpoint:
                     from harmonizer.sandbox.exceptions import type_error
 
                     raise type_error(f"BaseModel._read_format() got an unexpected keyword argument '{extra[0]}'")
-            if method == "name_search" and "domain" in kwargs:
-                kwargs["args"] = kwargs.pop("domain")  # the stand-in's name_search names it args
         else:
             kwargs = body
         if context is not None:
@@ -251,7 +252,8 @@ class DocBearerEndpoint:
         return _json(200, self._model(name), headers)
 
     def _methods(self, model: str) -> dict[str, Any]:
-        names = sorted(set(PUBLIC) | set(self.context.profile.hooks.get(model).methods()))
+        profile = self.context.profile
+        names = sorted(set(public_names(profile.extra_methods)) | set(profile.hooks.get(model).methods()))
         out = {}
         for method in names:
             sig = signature(model, method)

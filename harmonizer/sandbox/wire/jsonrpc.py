@@ -34,8 +34,19 @@ class RPC:
         return service, method, args
 
 
+class JSONRPC:
+    """19.0's controller class (its binding errors say "JSONRPC.jsonrpc() ...")."""
+
+    def jsonrpc(self, service: Any, method: Any, args: Any) -> tuple[Any, Any, Any]:
+        return service, method, args
+
+
+CONTROLLERS: dict[str, type[RPC] | type[JSONRPC]] = {"RPC": RPC, "JSONRPC": JSONRPC}
+
+
 class JsonRpcEndpoint:
-    def __init__(self, error_code: int = 200, data_order_19: bool = False) -> None:
+    def __init__(self, error_code: int = 200, data_order_19: bool = False, controller: str = "RPC") -> None:
+        self.controller = CONTROLLERS[controller]
         #: ``error.code``: 200 up to 18.0, 0 in 19.0 (which also reorders ``error.data``).
         self.error_code = error_code
         self.data_order_19 = data_order_19
@@ -48,7 +59,7 @@ class JsonRpcEndpoint:
         request_id = payload.get("id") if isinstance(payload, dict) else None
         try:
             params = dict(payload.get("params", {}))
-            service, method, args = RPC().jsonrpc(**params)
+            service, method, args = self.controller().jsonrpc(**params)
         except Exception as exc:  # the binding errors are part of the protocol (see module doc)
             return DecodedCall(request_id=request_id, error=faults.from_python(exc))
         return DecodedCall(service=service, method=method, params=args, request_id=request_id)

@@ -5,7 +5,9 @@ Request (rules): the captured HTTP method, path and headers are sent as they wer
 replay database; other names pass through) and the masked bearer key ``<API-KEY>``, which
 becomes the stand-in's key of the user the entry speaks as: the clerk when its title names
 the clerk, else admin. A JSON object body has its ``ids``, ``domain`` and values rewritten
-through the id map like an ``execute_kw`` call of the path's model and method.
+through the id map like an ``execute_kw`` call of the path's model and method. An
+XML-RPC/JSON-RPC entry sending ``<API-KEY>`` as its password gets the key of its user
+(``unmask_rpc_key``).
 
 Answer (the harness contract for these entries): HTTP status, content type and, when
 captured, ``WWW-Authenticate``; a JSON error body's keys, ``name`` and ``message`` (ids in
@@ -18,11 +20,12 @@ and for ``index.json`` the kept models and their method lists.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from replay.compare import Comparer
 from replay.idmap import Rewriter
-from replay.transcripts import Entry
+from replay.transcripts import Entry, decode_request
 
 MASKED_KEY = "<API-KEY>"
 
@@ -143,3 +146,26 @@ def _trimmed(trim: dict[str, Any], want: Any, got: Any) -> list[str]:
             problems.append(f"method {name}: parameters {list(mine.get('parameters', {}))} "
                             f"!= {list(spec.get('parameters', {}))}")
     return problems
+
+
+#: XML-safe stand-in for the masked key while an RPC body is decoded.
+_PLACEHOLDER = "MASKED-API-KEY"
+
+
+def unmask_rpc_key(entry: Entry, users: dict[str, dict[str, str]], keys: dict[str, str]) -> Entry:
+    """An XML-RPC/JSON-RPC entry sending ``<API-KEY>`` as the password (19.0's auth-025..028),
+    with the stand-in's key of the same user: the login of ``authenticate``, or the login
+    ``users`` (the pins' captured uid -> login) gives the uid of ``execute_kw``."""
+    if MASKED_KEY not in entry.request_body:
+        return entry
+    masked = replace(entry, request_body=entry.request_body.replace(MASKED_KEY, _PLACEHOLDER))
+    request = decode_request(masked)
+    params = request.params if request is not None and isinstance(request.params, list) else []
+    login = None
+    if len(params) > 1 and request is not None and request.method in ("authenticate", "login"):
+        login = params[1]
+    elif len(params) > 1 and request is not None and request.method == "execute_kw":
+        login = users.get(str(params[1]), {}).get("login")
+    if login not in keys:
+        raise ValueError(f"{entry.test_id}: no stand-in API key for the masked key's user {login!r}")
+    return replace(entry, request_body=entry.request_body.replace(MASKED_KEY, keys[login]))

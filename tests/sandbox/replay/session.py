@@ -181,7 +181,8 @@ class ReplaySession:
         self._setup(entry)
         if json2.is_http_entry(entry):
             return self._replay_http(entry)
-        body, model, method = self._encode(entry)
+        sent = json2.unmask_rpc_key(entry, self.pins.get("users", {}), self.server.profile.api_keys)
+        body, model, method = self._encode(sent)
         self.connection.request("POST", entry.url_path, body, {"Content-Type": CONTENT_TYPES[entry.protocol]})
         response = self.connection.getresponse()
         text = response.read().decode("utf-8")
