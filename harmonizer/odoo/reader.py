@@ -26,6 +26,18 @@ class Executor(Protocol):
     def execute(self, model: str, method: str, args: list[Any], kwargs: dict[str, Any]) -> Any: ...
 
 
+def _paging(offset: int, limit: int | None, order: str | None) -> dict[str, Any]:
+    """The paging keywords of search/search_read, only those that differ from Odoo's defaults."""
+    out: dict[str, Any] = {}
+    if offset:
+        out["offset"] = offset
+    if limit is not None:
+        out["limit"] = limit
+    if order:
+        out["order"] = order
+    return out
+
+
 def _with_context(kwargs: dict[str, Any], context: dict[str, Any] | None) -> dict[str, Any]:
     if context:
         kwargs["context"] = dict(context)
@@ -44,13 +56,8 @@ class OdooReader:
     def search_read(self, model: str, domain: Domain = (), fields: Sequence[str] | None = None, *,
                     offset: int = 0, limit: int | None = None, order: str | None = None,
                     context: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        kwargs: dict[str, Any] = {"fields": list(fields) if fields is not None else []}
-        if offset:
-            kwargs["offset"] = offset
-        if limit is not None:
-            kwargs["limit"] = limit
-        if order:
-            kwargs["order"] = order
+        kwargs: dict[str, Any] = {"fields": list(fields) if fields is not None else [],
+                                  **_paging(offset, limit, order)}
         return self._call(model, "search_read", [list(domain)], _with_context(kwargs, context))
 
     def read(self, model: str, ids: Sequence[int], fields: Sequence[str] | None = None, *,
@@ -63,13 +70,7 @@ class OdooReader:
 
     def search(self, model: str, domain: Domain = (), *, offset: int = 0, limit: int | None = None,
                order: str | None = None, context: dict[str, Any] | None = None) -> list[int]:
-        kwargs: dict[str, Any] = {}
-        if offset:
-            kwargs["offset"] = offset
-        if limit is not None:
-            kwargs["limit"] = limit
-        if order:
-            kwargs["order"] = order
+        kwargs: dict[str, Any] = _paging(offset, limit, order)
         return self._call(model, "search", [list(domain)], _with_context(kwargs, context))
 
     def search_count(self, model: str, domain: Domain = (), *, context: dict[str, Any] | None = None) -> int:
