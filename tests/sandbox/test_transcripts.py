@@ -28,18 +28,11 @@ VERSIONS = ["16.0", "17.0", "18.0", "19.0"]
 #: Entries that cannot match, by "<version>-<file>-<NNN>" -> reason (at most 3% of a version's
 #: entries, strict). The one place xfails are listed; KNOWN_FAILURES.md explains each.
 XFAIL: dict[str, str] = {
-    "19.0-json2-006": "read with load '' (many2one as a plain id) is not implemented by the stand-in",
-    "19.0-json2-031": "copy with a default on the JSON-2 path fails in the stand-in",
-    "19.0-json2-036": "stock.warehouse.buy_to_resupply is computed (not stored) in 19.0; the stand-in reads False",
     "19.0-json2-069": "res.users.apikeys.description (the key wizard) is not modelled by the stand-in",
     "19.0-json2-070": "res.users.apikeys.description.make_key is not modelled by the stand-in",
     "19.0-json2-071": "res.users.apikeys (key rows) is not modelled by the stand-in",
-    "19.0-json2-090": "ids of the wrong type: 19.0 answers PostgreSQL's InvalidTextRepresentation",
-    "19.0-json2-097": "SQL UNIQUE on ir.config_parameter.key is not checked on the JSON-2 create path",
+    "19.0-json2-090": "ids of the wrong type: 19.0 answers PostgreSQL's InvalidTextRepresentation with its SQL excerpt",
     "19.0-json2-120": "/doc-bearer/index.json lists every public method of Odoo's models; the stand-in its RPC ones",
-    "19.0-x2many-038": "19.0 archives a route's rules when the route is archived by write(); the stand-in does not",
-    "19.0-xmlid-005": "ir.model.data lookup returns one row more than 19.0's capture",
-    "19.0-xmlid-006": "ir.model.data lookup returns one row more than 19.0's capture",
 }
 
 #: 16.0 build artifacts (the integrator's fork turns every SQL constraint violation into

@@ -89,10 +89,35 @@ def test_sandbox_sites_converge_over_json2(make_project: Callable[..., Path]) ->
     assert [c.address for s in again.sites for c in s.changes if c.action is not Action.NOOP] == []
 
 
-def test_xmlrpc_on_19_logs_the_deprecation(http19: RunningSandbox, caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.WARNING, logger="odoo.addons.rpc.controllers")
-    session = connect(ConnectionSettings(url=f"http://{http19.host}:{http19.port}", database="harmonizer_demo",
-                                         login="admin", secret=SANDBOX_API_KEYS["admin"], protocol="xmlrpc"))
-    session.close()
-    records = [r for r in caplog.records if r.name == "odoo.addons.rpc.controllers.xmlrpc"]
+class _Collect(logging.Handler):
+    """Keeps every record it is handed (attached straight to the logger under test)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def test_xmlrpc_on_19_logs_the_deprecation(http19: RunningSandbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Deterministic whatever ran before: the handler sits on the emitting logger itself, so
+    # neither an ancestor's ``propagate = False`` (the "odoo" logger once had it, set when an
+    # in-process stand-in was created: the order dependence behind this test's flake), nor
+    # handlers/levels changed on the root by another test or a ``logging.basicConfig``, nor a
+    # ``dictConfig`` that disabled existing loggers can hide the record.
+    logger = logging.getLogger("odoo.addons.rpc.controllers.xmlrpc")
+    collect = _Collect()
+    monkeypatch.setattr(logger, "disabled", False)
+    monkeypatch.setattr(logger, "level", logging.WARNING)
+    logging.getLogger().manager._clear_cache()  # isEnabledFor caches per logger
+    logger.addHandler(collect)
+    try:
+        session = connect(ConnectionSettings(url=f"http://{http19.host}:{http19.port}", database="harmonizer_demo",
+                                             login="admin", secret=SANDBOX_API_KEYS["admin"], protocol="xmlrpc"))
+        session.close()
+    finally:
+        logger.removeHandler(collect)
+        logging.getLogger().manager._clear_cache()
+    records = [r for r in collect.records if r.name == "odoo.addons.rpc.controllers.xmlrpc"]
     assert records and "deprecated in Odoo 19" in records[0].getMessage()

@@ -19,7 +19,9 @@ theirs. Rules (from ``odoo-reference/<ver>/README.md``):
 - 19.0: only the ``*_set`` rule remains; actions created on an automation keep their names
   (``automated_name`` holds the computed label); a negative ``trg_date_range`` is refused;
   linking an action of another model words its error differently; ``write`` on a missing
-  cron is a UserError.
+  cron is a UserError. Archiving a route with ``write({'active': False})`` archives its rules
+  too (18.0 and 17.0 left them active). stock.warehouse ``buy_to_resupply`` is computed: the
+  warehouse has an active buy rule (its ``buy_pull_id``).
 """
 
 from __future__ import annotations
@@ -29,9 +31,11 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from harmonizer.sandbox.exceptions import UserError, ValidationError
 from harmonizer.sandbox.hooks import automation as base17
-from harmonizer.sandbox.hooks.base import ModelHooks, Vals
+from harmonizer.sandbox.hooks.base import ModelHooks, Row, Vals
 from harmonizer.sandbox.hooks.company import Carrier
 from harmonizer.sandbox.hooks.ir import Partner
+from harmonizer.sandbox.hooks.stock import Route
+from harmonizer.sandbox.hooks.warehouse import Warehouse
 
 if TYPE_CHECKING:
     from harmonizer.sandbox.env import Env
@@ -230,6 +234,27 @@ class ActionServer19(base17.ActionServer):
                     raise ValidationError(message)
 
 
+class Route19(Route):
+    def after_write(self, env: Env, ids: list[int], vals: Vals) -> None:
+        if "active" not in vals:
+            return
+        rules = env["stock.rule"].sudo().with_env(active_test=False)
+        rule_ids = rules._search([("route_id", "in", list(ids)), ("active", "!=", bool(vals["active"]))])
+        if rule_ids:
+            rules._write(rule_ids, {"active": bool(vals["active"])})
+
+
+class Warehouse19(Warehouse):
+    def compute(self, env: Env, field: str, rows: list[Row]) -> list[Any] | None:
+        if field != "buy_to_resupply":
+            return super().compute(env, field, rows)
+        rules = env.spec("stock.rule")
+        pulls = [row.get("buy_pull_id") for row in rows]
+        ids = [p[0] if isinstance(p, list) else p for p in pulls]
+        found = env.store.rows(rules, [i for i in ids if i])
+        return [bool(i and found.get(i, {}).get("active")) for i in ids]
+
+
 def version_hooks(major: int) -> list[ModelHooks]:
     """The hooks that replace 17.0's on Odoo ``major``."""
     if major <= 16:
@@ -237,5 +262,5 @@ def version_hooks(major: int) -> list[ModelHooks]:
     if major == 18:
         return [Automation18(), Cron18()]
     if major >= 19:
-        return [Automation19(), ActionServer19(), Cron19()]
+        return [Automation19(), ActionServer19(), Cron19(), Route19(), Warehouse19()]
     return []

@@ -119,7 +119,14 @@ class Model(SearchMixin, ReadMixin, WriteMixin, MetaMixin, LoadMixin):
 
     def read(self, ids: Any, fields: list[str] | None = None, load: str = "_classic_read") -> list[dict[str, Any]]:
         self.check("read")
-        return self._read(_ids(ids), fields)
+        rows = self._read(_ids(ids), fields)
+        if load != "_classic_read":  # e.g. load="": a many2one reads as its bare id
+            for row in rows:
+                for name, value in row.items():
+                    field = self.spec.fields.get(name)
+                    if field is not None and field.type == "many2one" and isinstance(value, list):
+                        row[name] = value[0] if value else False
+        return rows
 
     def exists(self, ids: Any) -> list[int]:
         found = self.env.store.existing(self.spec, _ids(ids))

@@ -2,7 +2,8 @@
 
 One server per VERSION (not per file): the captures build on each other across files
 (xmlid.json names automations created by automation.json, x2many.json writes a cron created
-there), so all files run against one database in replay order (file name, then entry). A
+there), so all files run against one database in replay order (file name, then entry; a
+version's pins may give the files' capture order as ``file_order``). A
 test may ask for any entry: the session first replays every earlier entry it has not run
 yet, so selecting a single test id still sees the state it was captured in.
 
@@ -47,10 +48,10 @@ class ReplaySession:
         from harmonizer.sandbox.service import SandboxServer
 
         self.version = version
-        self.entries = load_entries(version)
+        self.pins = load_pins(version)
+        self.entries = capture_order(load_entries(version), self.pins.get("file_order"))
         self.substitutes = {key: substitute_entry(self.entries, key, other)
                             for key, other in (answers_from or {}).items()}
-        self.pins = load_pins(version)
         self.ref = ReferenceFields(version)
         self.database = f"replay_{version.replace('.', '_')}"
         self.server = SandboxServer(home, version=version)
@@ -144,8 +145,13 @@ class ReplaySession:
         return self.outcomes[index]
 
     def _setup(self, entry: Entry) -> None:
+        """The pins' setup steps before ``entry``: ``rows`` to load, or ``unlink`` (captured ids
+        of rows an uncaptured cleanup deleted, mapped to the stand-in's)."""
         for step in self.pins.get("setup", []):
-            if step["before"] == f"{entry.file}-{entry.index:03d}":
+            if step["before"] == f"{entry.file}-{entry.index:03d}" and "unlink" in step:
+                ids = [self.ids.actual(step["model"], captured) for captured in step["unlink"]]
+                self._admin_call(step["model"], "unlink", [ids])
+            elif step["before"] == f"{entry.file}-{entry.index:03d}":
                 rows = [row for row in (self._translate(step["model"], r) for r in step["rows"]) if row]
                 self.server.load_rows(self.database, step["model"], rows)
                 self.ids.fixture_ids.setdefault(step["model"], set()).update(r["id"] for r in step["rows"])
@@ -200,6 +206,17 @@ class ReplaySession:
         self.connection.close()
         self.http.stop()
         self.server.close()
+
+
+def capture_order(entries: list[Entry], file_order: list[str] | None) -> list[Entry]:
+    """Entries in the order they were captured: by file name, unless the pins' ``file_order``
+    lists the files (19.0's json2.json was captured after xmlid.json: its rows must come later)."""
+    if not file_order:
+        return entries
+    unknown = sorted({e.file for e in entries} - set(file_order))
+    if unknown:
+        raise ValueError(f"file_order does not place {unknown}")
+    return sorted(entries, key=lambda e: (file_order.index(e.file), e.index))
 
 
 def _shape(entry: Entry) -> tuple[Any, ...]:
