@@ -7,7 +7,8 @@ addresses (``kind.name``), resolved to ids only at plan time.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -51,13 +52,57 @@ class Resource:
     prevent_destroy: bool = False
     block: str | None = None
     rule: str | None = None
+    #: Meta key ``odoo_versions`` (e.g. ``">=17.0"``): the Odoo versions the resource exists on.
+    #: ``None``: every version. On another version the planner leaves it out of the plan with
+    #: a note (never creating, updating or deleting its record); see ``versions_match``.
+    odoo_versions: str | None = None
 
     @property
     def address(self) -> str:
         return address_of(self.kind, self.name)
 
+    def on_version(self, major: int) -> bool:
+        """Does the resource exist on Odoo ``major`` (its ``odoo_versions``, if any)?"""
+        return self.odoo_versions is None or versions_match(self.odoo_versions, major)
+
     def location_of(self, key: str) -> Location:
         return self.locations.get(key, self.location)
+
+
+_CONSTRAINT = re.compile(r"^\s*(>=|<=|==|!=|>|<)?\s*(\d+)(?:\.0)?\s*$")
+_COMPARE: dict[str, Callable[[int, int], bool]] = {
+    ">=": lambda a, b: a >= b, "<=": lambda a, b: a <= b, "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b, ">": lambda a, b: a > b, "<": lambda a, b: a < b,
+}
+
+
+def parse_versions(spec: str) -> list[tuple[str, int]]:
+    """An ``odoo_versions`` spec as (operator, major) constraints, all of which must hold.
+
+    The form: comma-separated constraints on Odoo's major version, each an operator
+    (``>=``, ``>``, ``<=``, ``<``, ``==``, ``!=``; none means ``==``) and a version written
+    ``17`` or ``17.0`` (Odoo's minor is always 0): ``">=17.0"``, ``">=16.0, <18.0"``.
+    Raises ``ValueError`` on anything else.
+    """
+    out: list[tuple[str, int]] = []
+    for part in str(spec).split(","):
+        found = _CONSTRAINT.match(part)
+        if found is None:
+            raise ValueError(f"{part.strip()!r} is not a version constraint (write e.g. '>=17.0' or "
+                             "'>=16.0, <18.0')")
+        out.append((found.group(1) or "==", int(found.group(2))))
+    return out
+
+
+def versions_match(spec: str, major: int) -> bool:
+    """Does Odoo ``major`` satisfy every constraint of ``spec`` (see ``parse_versions``)?"""
+    return all(_COMPARE[op](major, version) for op, version in parse_versions(spec))
+
+
+def join_versions(*specs: str | None) -> str | None:
+    """Constraints that all hold (``None`` parts ignored; ``None`` when none is left)."""
+    parts = [s for s in specs if s]
+    return ", ".join(dict.fromkeys(parts)) if parts else None
 
 
 @dataclass(frozen=True)

@@ -109,7 +109,7 @@ def _resource(item: CompiledResource, variables: tuple[str, ...], placeholders: 
     resource = Resource(kind=item.kind, name=item.name, body=body, location=item.location,
                         locations={key: item.location for key in body}, secret_keys=secret_keys,
                         variables={key: variables for key in body} if variables else {},
-                        block=item.block, rule=item.rule)
+                        block=item.block, rule=item.rule, odoo_versions=item.odoo_versions)
     unknown = frozenset(k for k, v in body.items() if _holds(v, placeholders))
     return RenderedResource(resource, unknown), []
 

@@ -29,11 +29,13 @@ from harmonizer.config.validation import dotted, validate_model
 from harmonizer.config.yamlio import PathKey, line_of, scalar, value_line
 from harmonizer.errors import ConfigError, Location
 from harmonizer.kinds.registry import KINDS
-from harmonizer.model import Resource
+from harmonizer.model import Resource, parse_versions
 
 _JINJA_MARKERS = ("{{", "{%", "{#")
 #: Meta key of a resource (carried on ``Resource``), stripped before body validation.
 PREVENT_DESTROY = "prevent_destroy"
+#: Meta key: the Odoo versions a resource exists on (``harmonizer.model.parse_versions``).
+ODOO_VERSIONS = "odoo_versions"
 _SINGLE_EXPRESSION = re.compile(r"^\{\{-?(.*?)-?\}\}$", re.DOTALL)
 
 
@@ -95,6 +97,16 @@ class BodyRenderer:
         if not isinstance(protect, bool):
             where = Location(raw.file, value_line(raw.body, PREVENT_DESTROY))
             return None, [ConfigError(f"{raw.address}: {PREVENT_DESTROY} must be true or false", where)]
+        # ``odoo_versions`` is a meta key too: which Odoo versions the resource exists on.
+        versions = rendered.pop(ODOO_VERSIONS, None)
+        used.pop(ODOO_VERSIONS, None)
+        if versions is not None:
+            try:
+                parse_versions(str(versions))
+            except ValueError as exc:
+                where = Location(raw.file, value_line(raw.body, ODOO_VERSIONS))
+                return None, [ConfigError(f"{raw.address}: {ODOO_VERSIONS}: {exc}", where)]
+            versions = str(versions)
         secret_keys = frozenset(k for k, names in used.items() if names & self.context.secret_names)
         model, errors = validate_model(kind.body_model, raw.body, raw.file, label=raw.address, data=rendered,
                                        redact=secret_keys, base=raw.location.line)
@@ -108,7 +120,7 @@ class BodyRenderer:
             locations={key: Location(raw.file, line_of(raw.body, (key,))) for key in raw.body},
             secret_keys=secret_keys & set(body),
             variables={key: tuple(sorted(names)) for key, names in used.items() if names},
-            prevent_destroy=protect)
+            prevent_destroy=protect, odoo_versions=versions)
         placeholders = frozenset(k for k, names in used.items() if names & self.context.placeholder_names)
         return RenderedResource(resource, placeholders), []
 

@@ -12,7 +12,9 @@ Per version (``field_maps(major)``, ``create_extras``, ``companions``):
   ``child_ids``. So any number of actions maps the same way, the server actions stay
   owned by their own resources, and relinking is a many2many link/unlink. Unlinking the
   automation leaves its multi action behind: it is unlinked right after (companion).
-  Only 16.0's six triggers exist there; others are refused at plan time.
+  Only 16.0's six triggers exist there; others are refused at plan time, except 17.0's
+  ``on_time_created``/``on_time_updated``, which are 16.0's ``on_time`` on ``create_date``/
+  ``write_date`` (the date field the template names): they are written as ``on_time``.
 - 18.0: the server fills an empty ``trigger_field_ids`` of an on_create_or_write/on_write
   rule with the fields its ``filter_domain`` names: an empty ``trigger_fields`` is desired
   as exactly those fields, so a converged rule shows no difference.
@@ -57,6 +59,20 @@ def domain_field_names(domain: str | None) -> list[str]:
             if name not in out:
                 out.append(name)
     return out
+
+
+#: 17.0 time triggers that are 16.0's ``on_time`` on the date field they name.
+TIME_ALIASES_16 = {"on_time_created": "on_time", "on_time_updated": "on_time"}
+
+
+class Trigger16(SelectionIn):
+    """16.0's triggers: 17.0's named time triggers become ``on_time``, the rest must exist."""
+
+    def __init__(self) -> None:
+        super().__init__(TRIGGERS_16, "trigger", "does not exist on Odoo 16.0")
+
+    def desired(self, value: Any, resolver: Any, body: Mapping[str, Any]) -> Any:
+        return super().desired(TIME_ALIASES_16.get(value, value), resolver, body)
 
 
 class ServerFilledTriggerFields(FieldRefs):
@@ -123,8 +139,7 @@ class Automation(Kind):
         return body
 
     def field_maps(self, major: int) -> list[FieldMap]:
-        trigger = (SelectionIn(TRIGGERS_16, "trigger", "does not exist on Odoo 16.0") if major <= 16
-                   else Selection())
+        trigger = Trigger16() if major <= 16 else Selection()
         actions = ResourceRefs("server_action", "ir.actions.server")
         return [
             FieldMap("name", "name", Text()),

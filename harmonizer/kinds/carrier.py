@@ -10,6 +10,12 @@ reads a carrier's routes through that domain, so a route without it looks unlink
 the company. Odoo 17 has
 no field for customer tags on a carrier.
 
+Per version (``field_maps(major)``): Odoo 16.0 has no ``route_ids`` on carriers (nor
+``shipping_selectable`` on routes): on 16.0 ``routes`` is not managed (not read, compared
+or written), and neither is ``fixed_margin`` (16.0 has no fixed margin; only ``margin``).
+17.0-19.0 share one mapping (18.0's and 19.0's new carrier fields are
+not managed).
+
 ``company`` is written only if the template names it: on a carrier it is the service
 product's company (a related field), so writing it moves the product too.
 """
@@ -69,7 +75,7 @@ class Carrier(Kind):
         return written_only(self, resource)
 
     def field_maps(self, major: int) -> list[FieldMap]:
-        return [
+        maps = [
             FieldMap("name", "name", Text()),
             FieldMap("delivery_type", "delivery_type", Selection()),
             FieldMap("product", "product_id", RecordRef("product.product", "default_code")),
@@ -88,3 +94,6 @@ class Carrier(Kind):
             FieldMap("sequence", "sequence", Integer()),
             FieldMap("active", "active", Boolean()),
         ]
+        if major > 16:
+            return maps
+        return [m for m in maps if m.key not in ("routes", "fixed_margin")]

@@ -5,6 +5,11 @@ that replenishes it and the trigger (auto: the scheduler orders; manual: it only
 the replenishment report). Products are named by internal reference (``default_code``),
 locations by complete name ("WH1/Stock"). Odoo allows one rule per product, location and
 company: a second one for the same triple is refused at apply.
+
+Per version (``field_maps(major)``): Odoo 19.0 removed ``qty_multiple``; its "Multiple" is
+now a unit of measure (``replenishment_uom_id``, e.g. a pack UoM), which harmonizer does
+not manage. On 19.0 the ``multiple`` key is not managed (not read, compared or written).
+16.0-18.0 share one mapping.
 """
 
 from __future__ import annotations
@@ -54,7 +59,7 @@ class Orderpoint(Kind):
         return written_only(self, resource)
 
     def field_maps(self, major: int) -> list[FieldMap]:
-        return [
+        maps = [
             FieldMap("product", "product_id", RecordRef("product.product", "default_code")),
             FieldMap("location", "location_id", RecordRef("stock.location", "complete_name")),
             FieldMap("warehouse", "warehouse_id", RecordRef("stock.warehouse", "code")),
@@ -67,3 +72,4 @@ class Orderpoint(Kind):
             FieldMap("trigger", "trigger", Selection()),
             FieldMap("active", "active", Boolean()),
         ]
+        return [m for m in maps if m.key != "multiple"] if major >= 19 else maps

@@ -4,6 +4,11 @@ A route's rules are resources of their own (``stock_rule``), never written throu
 route's ``rule_ids``: that field is a one2many, and a ``(6, 0, ids)`` on it deletes every
 rule left out, including rules harmonizer does not own. Deleting an owned route lets Odoo
 delete its rules with it (``route_id`` cascades), as Odoo's own UI does.
+
+Per version (``field_maps(major)``): Odoo 16.0 has no ``shipping_selectable`` (and its
+carriers have no routes to offer a route on), so on 16.0 the key is not managed (not
+read, compared or written). 17.0-19.0 share one mapping (19.0's ``packaging_selectable``
+-> ``package_type_selectable`` rename does not touch a managed field).
 """
 
 from __future__ import annotations
@@ -51,7 +56,7 @@ class Route(Kind):
         return written_only(self, resource)
 
     def field_maps(self, major: int) -> list[FieldMap]:
-        return [
+        maps = [
             FieldMap("name", "name", Text()),
             FieldMap("company", "company_id", RecordRef("res.company", "name")),
             FieldMap("sequence", "sequence", Integer()),
@@ -63,3 +68,4 @@ class Route(Kind):
             FieldMap("warehouses", "warehouse_ids", RecordRefs("stock.warehouse", "code")),
             FieldMap("active", "active", Boolean()),
         ]
+        return [m for m in maps if m.key != "shipping_selectable"] if major <= 16 else maps

@@ -10,6 +10,9 @@ Rules it keeps:
   never created beside it nor adopted silently: the plan fails with a hint to import it.
 - Changes come out in apply order: creates and updates after what they depend on,
   deletes last, dependants first.
+- A resource whose ``odoo_versions`` the site's version does not meet is left out: a NOOP
+  change whose reason says so (never a silent skip), its record (if any) neither updated
+  nor deleted; links to it from other resources' action lists are dropped on that version.
 """
 
 from __future__ import annotations
@@ -18,10 +21,10 @@ from typing import Any
 
 from harmonizer.errors import SiteError
 from harmonizer.kinds.base import Kind
-from harmonizer.kinds.refs import UnresolvedReference
+from harmonizer.kinds.refs import ResourceRefs, UnresolvedReference
 from harmonizer.kinds.registry import KINDS
 from harmonizer.kinds.values import same
-from harmonizer.model import DesiredState, Resource
+from harmonizer.model import DesiredState, Resource, address_of
 from harmonizer.plan.live import MODULE, LiveSnapshot
 from harmonizer.plan.model import REDACTED, Action, Change, FieldChange, SitePlan
 from harmonizer.plan.order import CycleError, topological
@@ -47,9 +50,14 @@ class Planner:
         self.live = live
         self.major = live.major
         self.resolver: Resolver = live.resolver
+        #: Addresses of resources that do not exist on this site's version (set by ``plan``).
+        self.off_version: set[str] = set()
 
     def plan(self, *, url: str, database: str, odoo_version: str) -> SitePlan:
-        changes = self._ordered([self._change(r) for r in self.desired]) + self._deletions()
+        off = [r for r in self.desired if not r.on_version(self.major)]
+        self.off_version = {r.address for r in off}
+        kept = [self._change(r) for r in self.desired if r.address not in self.off_version]
+        changes = self._ordered(kept) + [self._off_version(r) for r in off] + self._deletions()
         return SitePlan(
             site=self.desired.site, url=url, database=database, odoo_version=odoo_version,
             template=self.desired.template, template_version=self.desired.template_version,
@@ -71,10 +79,32 @@ class Planner:
                 raise SiteError(self.desired.site, f"{exc} ({where})", resource.address) from None
         return out
 
+    def _off_version(self, resource: Resource) -> Change:
+        """The visible NOOP of a resource that does not exist on this site's Odoo version."""
+        kind = KINDS[resource.kind]
+        owned = self.live.owned.get(resource.address) if kind.owned else None
+        kept = " (its record is kept)" if owned is not None else ""
+        return Change(address=resource.address, kind=kind.key, model=kind.model, action=Action.NOOP,
+                      record_id=owned.res_id if owned is not None else None,
+                      xmlid=f"{MODULE}.{owned.name}" if owned is not None else None, source=str(resource.location),
+                      reason=f"not on Odoo {self.major}.0 (declared for {resource.odoo_versions}){kept}")
+
+    def _without_off_version(self, kind: Kind, body: dict[str, Any]) -> dict[str, Any]:
+        """``body`` without links to resources left out on this version (see ``_off_version``)."""
+        if not self.off_version:
+            return body
+        out = dict(body)
+        for fmap in kind.field_maps(self.major):
+            if isinstance(fmap.vtype, ResourceRefs) and isinstance(out.get(fmap.key), list):
+                out[fmap.key] = [n for n in out[fmap.key]
+                                 if address_of(fmap.vtype.kind, n) not in self.off_version]
+        return out
+
     def _change(self, resource: Resource) -> Change:
         kind = KINDS[resource.kind]
         body = kind.effective_body(resource)
         kind = kind.for_body(body)
+        body = self._without_off_version(kind, body)
         wanted = self._desired_values(kind, resource, body)
         record_id, row, reason = self._find(kind, resource, body)
         deps: list[str] = []

@@ -14,6 +14,7 @@ resources, in the same order (blocks in ``BLOCKS`` order, rules in written order
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from dataclasses import replace
 from typing import Any
 
 from pydantic import BaseModel
@@ -25,6 +26,7 @@ from harmonizer.policy.describe import describe_blocks, describe_policies
 from harmonizer.policy.escalation import Escalation, compile_escalation
 from harmonizer.policy.events import BusinessEvents, compile_events
 from harmonizer.policy.finance import FinanceControls, compile_finance
+from harmonizer.policy.versions import constrain
 
 __all__ = ["BLOCKS", "CompiledResource", "PolicyContext", "compile_blocks", "describe_blocks",
            "describe_policies", "validate_blocks"]
@@ -97,7 +99,7 @@ def compile_blocks(blocks: Mapping[str, Mapping[str, Any]], context: Mapping[str
     errors.extend(_duplicates(out))
     if errors:
         raise ConfigErrors(errors)
-    return [_mark_secrets(resource, secrets) for resource in out]
+    return [_mark_secrets(resource, secrets) for resource in constrain(out)]
 
 
 def _compile_one(key: str, model: Any, models: Mapping[str, Any], ctx: PolicyContext, where: Location,
@@ -127,8 +129,7 @@ def _mark_secrets(resource: CompiledResource, secrets: Collection[str]) -> Compi
     keys = {k for k, v in resource.body.items() if isinstance(v, str) and any(s in v for s in values)}
     if not keys - resource.secret_keys:
         return resource
-    return CompiledResource(resource.kind, resource.name, resource.body, resource.block, resource.rule,
-                            resource.location, resource.secret_keys | keys, resource.purpose)
+    return replace(resource, secret_keys=resource.secret_keys | keys)
 
 
 def _where(key: str, locations: Mapping[str, Location] | None) -> Location:

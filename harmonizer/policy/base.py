@@ -55,6 +55,8 @@ class CompiledResource:
     secret_keys: frozenset[str] = frozenset()
     #: One line saying why this resource exists, for ``render``.
     purpose: str = ""
+    #: The Odoo versions it exists on (``harmonizer.policy.versions``); None: every version.
+    odoo_versions: str | None = None
 
     @property
     def address(self) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from ruamel.yaml import YAML
-from versions_helpers import ENV, VERSIONS
+from versions_helpers import ENV, REPO, VERSIONS
 
 from harmonizer.plan.model import Action, Plan
 from harmonizer.project import Harmonizer
@@ -42,6 +42,15 @@ def test_standard_template_converges(make_project: Callable[..., Path], version:
     assert {s.odoo_version.split("-")[0].split("+")[0] for s in first.sites} == {version}
     created = [c.address for s in first.sites for c in s.changes if c.action is Action.CREATE]
     assert "automation.large_order_review" in created and "scheduled_action.escalate_overdue_approvals" in created
+    # the FULL template: every kind its files declare is planned on this version
+    template = REPO / "site_templates" / "distribution-standard"
+    assert sorted(p.name for p in (app.root / "site_templates" / "distribution-standard").glob("*.yaml")) == \
+        sorted(p.name for p in template.glob("*.yaml"))
+    declared = {r.kind for r in app.render("warehouse-1")}
+    planned = {c.kind for s in first.sites for c in s.changes if c.action is not Action.NOOP or c.record_id}
+    assert declared >= {"delivery_carrier", "stock_route", "stock_rule", "reorder_rule", "default_value",
+                        "mail_activity_type", "operation_type", "warehouse_settings", "vendor_lead_time"}
+    assert planned == declared
     assert _pending(app.plan(["all"])) == []
 
 

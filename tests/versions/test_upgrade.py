@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from versions_helpers import ENV, set_version
 
+from harmonizer.kinds.automation import domain_field_names
 from harmonizer.odoo import sandbox_link
 from harmonizer.plan.model import Action, Plan
 from harmonizer.project import Harmonizer
@@ -20,6 +21,28 @@ DATABASES = ("harmonizer_demo", "harmonizer_east")
 def _changes(plan: Plan) -> list[tuple[str, str, str, list[str]]]:
     return [(site.site, change.address, change.action.value, [f.key for f in change.fields])
             for site in plan.sites for change in site.changes if change.action is not Action.NOOP]
+
+
+def _not_18_fills(plan: Plan) -> list[tuple[str, str, str, list[str]]]:
+    """The changes of ``plan`` other than 18.0's own fill of empty trigger fields.
+
+    A rule converged on 17.0 with empty ``trigger_fields`` (on_create_or_write/on_write: any
+    field) keeps them empty through the upgrade; 18.0 stores the fields its domain names
+    instead (it fills them on every write), so the plan writes exactly those, carrying the
+    trigger group along (``write_together``). Anything else is a false difference.
+    """
+    out = []
+    for site, address, action, keys in _changes(plan):
+        change = next(c for s in plan.sites if s.site == site for c in s.changes if c.address == address)
+        fill = {f.key: f for f in change.fields if not f.carried}
+        trigger = fill.get("trigger_fields")
+        if (change.kind == "automation" and action == "update" and set(fill) == {"trigger_fields"}
+                and trigger is not None and trigger.before == []
+                and [r["label"] for r in trigger.after] == sorted(domain_field_names(
+                    next(f.after for f in change.fields if f.key == "filter_domain")))):
+            continue
+        out.append((site, address, action, keys))
+    return out
 
 
 def _upgrade(app: Harmonizer, root: Path, old: str, new: str) -> None:
@@ -51,8 +74,10 @@ def test_upgrade_17_to_18_plans_nothing(make_project: Callable[..., Path]) -> No
     plan = app.plan(["all"])
     assert not plan.failures
     assert {site.odoo_version.split("+")[0].split("-")[0] for site in plan.sites} == {"18.0"}
-    # numbercall/doall are gone, trigger fields kept their stored values: nothing to do
-    assert _changes(plan) == []
+    # numbercall/doall are gone, explicit trigger fields kept their stored values: only the
+    # empty trigger fields 18.0 fills from the domain are written
+    assert _not_18_fills(plan) == []
+    assert any(c.kind == "automation" for s in plan.sites for c in s.changes if c.action is Action.UPDATE)
 
 
 def test_upgrade_keeps_records_and_drops_removed_fields(make_project: Callable[..., Path]) -> None:
@@ -72,7 +97,7 @@ def test_upgrade_on_to_19_plans_only_what_19_requires(make_project: Callable[...
     app, root = _converged(make_project, "17.0")
     _upgrade(app, root, "17.0", "18.0")
     app = Harmonizer(root, env=ENV)
-    assert _changes(app.plan(["all"])) == []
+    assert _not_18_fills(app.plan(["all"])) == []
     server18 = SandboxServer(app.sandbox_home / "18.0", "18.0")
     groups = [server18.dispatch("object", "execute_kw", ["harmonizer_demo", 2, "admin", "res.groups", "create",
                                                          [{"name": f"Upgrade group {n}"}]]) for n in (1, 2)]
