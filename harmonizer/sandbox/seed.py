@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from harmonizer.sandbox.env import Env
+from harmonizer.sandbox.hooks.apikeys import seed_key_row
 from harmonizer.sandbox.profile import VersionProfile
 from harmonizer.sandbox.store import Store
 
@@ -81,3 +82,4 @@ def seed_users(store: Store, profile: VersionProfile, company_ids: list[int]) ->
         store.add_secret(user.uid, "password", user.password)
         if user.login in profile.api_keys:  # 19.0+: a persistent global-scope API key per user
             store.add_secret(user.uid, "apikey", profile.api_keys[user.login])
+            seed_key_row(env, user.uid, user.login)

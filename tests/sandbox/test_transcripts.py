@@ -28,9 +28,6 @@ VERSIONS = ["16.0", "17.0", "18.0", "19.0"]
 #: Entries that cannot match, by "<version>-<file>-<NNN>" -> reason (at most 3% of a version's
 #: entries, strict). The one place xfails are listed; KNOWN_FAILURES.md explains each.
 XFAIL: dict[str, str] = {
-    "19.0-json2-069": "res.users.apikeys.description (the key wizard) is not modelled by the stand-in",
-    "19.0-json2-070": "res.users.apikeys.description.make_key is not modelled by the stand-in",
-    "19.0-json2-071": "res.users.apikeys (key rows) is not modelled by the stand-in",
     "19.0-json2-090": "ids of the wrong type: 19.0 answers PostgreSQL's InvalidTextRepresentation with its SQL excerpt",
     "19.0-json2-120": "/doc-bearer/index.json lists every public method of Odoo's models; the stand-in its RPC ones",
 }
@@ -144,3 +141,37 @@ def test_substituted_answers_are_the_same_exchange() -> None:
             assert substitute_entry(entries, key, other).version == other.split("-")[0]
     with pytest.raises(ValueError, match="not the same exchange"):
         substitute_entry(load_entries("16.0"), "errors-038", "17.0-crud-001")
+
+
+@pytest.mark.skipif(not (REFERENCE_ROOT / "19.0" / "transcripts").is_dir(), reason="19.0 transcripts not found")
+def test_capture_order_and_masked_rpc_keys() -> None:
+    """19.0's replay order puts json2.json last (pins ``file_order``); an unplaced file is refused.
+    ``<API-KEY>`` sent as an RPC password becomes the key of the entry's own user."""
+    import dataclasses
+
+    from replay.fixture import load_pins
+    from replay.json2 import MASKED_KEY, unmask_rpc_key
+    from replay.session import capture_order
+
+    entries = load_entries("19.0")
+    pins = load_pins("19.0")
+    ordered = capture_order(entries, pins["file_order"])
+    assert sorted(ordered, key=id) == sorted(entries, key=id)
+    assert ordered[-1].file == "json2" and ordered[0].file == "auth"
+    assert capture_order(entries, None) == entries
+    with pytest.raises(ValueError, match="does not place"):
+        capture_order(entries, [f for f in pins["file_order"] if f != "xmlid"])
+
+    keys = {"admin": "key-of-admin", "clerk": "key-of-clerk"}
+    masked = [e for e in entries if e.protocol in ("xmlrpc", "jsonrpc") and MASKED_KEY in e.request_body]
+    assert masked, "19.0's auth.json sends API keys as passwords"
+    for entry in masked:
+        sent = unmask_rpc_key(entry, pins["users"], keys)
+        assert MASKED_KEY not in sent.request_body and "key-of-admin" in sent.request_body
+        as_clerk = dataclasses.replace(entry, request_body=entry.request_body.replace("admin", "clerk")
+                                       .replace('2, "<API', '7, "<API').replace("<int>2</int>", "<int>7</int>"))
+        assert "key-of-clerk" in unmask_rpc_key(as_clerk, pins["users"], keys).request_body
+    with pytest.raises(ValueError, match="no stand-in API key"):
+        unmask_rpc_key(masked[0], pins["users"], {})
+    plain = next(e for e in entries if e.protocol == "xmlrpc" and MASKED_KEY not in e.request_body)
+    assert unmask_rpc_key(plain, pins["users"], keys) is plain

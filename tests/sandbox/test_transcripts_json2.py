@@ -1,10 +1,10 @@
-"""The harness's JSON-2 path (``replay/json2.py``) on 19.0's ``json2.json``, ahead of 19.0's full replay.
+"""The harness's JSON-2 path (``replay/json2.py``) on 19.0's ``json2.json``.
 
-19.0 is not yet in ``VERSIONS`` of ``test_transcripts.py`` (its open stand-in gaps are listed
-in ``replay/KNOWN_FAILURES.md``). These tests replay one entry of each JSON-2 answer class the
-harness handles (bare result bodies, created ids, every error status with its JSON body, the
-401's ``WWW-Authenticate``, HTML 404/415 bodies, a clerk key, trimmed ``/doc-bearer``
-answers) through the same session, and check that the comparison catches changed answers.
+19.0's full replay (every entry) is ``test_transcripts.py``; these tests replay, in a session
+of their own, one entry of each JSON-2 answer class the harness handles (bare result bodies,
+created ids, every error status with its JSON body, the 401's ``WWW-Authenticate``, HTML
+404/415 bodies, a clerk key, trimmed ``/doc-bearer`` answers), and check that the comparison
+catches changed answers.
 """
 
 from __future__ import annotations

@@ -2,6 +2,11 @@
 
 - stock.location's display name is its ``complete_name`` ("WH/Stock"): parent path + name,
   except for view locations, which show their own name.
+- 18.0+: a picking type's ``default_location_src_id``/``default_location_dest_id`` are
+  required and computed on create when left out: the source is the vendors location for
+  receipts, else the warehouse's stock; the destination the customers location for
+  deliveries, else the warehouse's stock. A type without a warehouse cannot derive them
+  (UserError). Up to 17.0 (not required there) they stay as given.
 - Archiving a route with ``action_archive``/``action_unarchive`` (its ``toggle_active``)
   cascades to its rules; ``write({'active': ...})`` does not.
 - Creating a warehouse creates, as Odoo does, its view location (named after the code, so a
@@ -13,8 +18,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from harmonizer.sandbox.exceptions import UserError
 from harmonizer.sandbox.hooks.base import Method, ModelHooks, Row, Vals
-from harmonizer.sandbox.hooks.warehouse import Warehouse
+from harmonizer.sandbox.hooks.warehouse import Warehouse, _xmlid
 
 if TYPE_CHECKING:
     from harmonizer.sandbox.env import Env
@@ -64,6 +70,24 @@ class PickingType(ModelHooks):
 
     def defaults(self, env: Env) -> dict[str, Any]:
         return {"create_backorder": "ask", "reservation_method": "at_confirm", "sequence": 1}
+
+    def prepare_create(self, env: Env, vals: Vals) -> Vals:
+        fields = env.spec(self.model).fields
+        for name, partner, code in (("default_location_src_id", "stock_location_suppliers", "incoming"),
+                                    ("default_location_dest_id", "stock_location_customers", "outgoing")):
+            if not getattr(fields.get(name), "required", False) or vals.get(name):
+                continue  # the version profile's schema: required (and computed) from 18.0 on
+            if vals.get("code") == code:
+                vals[name] = _xmlid(env, "stock", partner)
+                continue
+            warehouse = vals.get("warehouse_id")
+            if not warehouse:
+                company = vals.get("company_id") or env.company_id
+                label = env.display_names("res.company", [company]).get(company, "")
+                raise UserError(f"Please create a warehouse for company {label}.")
+            row = env.store.rows(env.spec("stock.warehouse"), [warehouse]).get(warehouse) or {}
+            vals[name] = row.get("lot_stock_id")
+        return vals
 
     def search_field(self, env: Env, field: str, operator: str, value: Any) -> list[Any] | None:
         # Odoo 17 ignores a display_name leaf here too (a real 17.0 returns every type)

@@ -21,7 +21,8 @@ theirs. Rules (from ``odoo-reference/<ver>/README.md``):
   linking an action of another model words its error differently; ``write`` on a missing
   cron is a UserError. Archiving a route with ``write({'active': False})`` archives its rules
   too (18.0 and 17.0 left them active). stock.warehouse ``buy_to_resupply`` is computed: the
-  warehouse has an active buy rule (its ``buy_pull_id``).
+  warehouse has an active buy rule (its ``buy_pull_id``). The API-key models are 19.0's
+  (``hooks/apikeys.py``).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import ast
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from harmonizer.sandbox.exceptions import UserError, ValidationError
+from harmonizer.sandbox.hooks import apikeys
 from harmonizer.sandbox.hooks import automation as base17
 from harmonizer.sandbox.hooks.base import ModelHooks, Row, Vals
 from harmonizer.sandbox.hooks.company import Carrier
@@ -262,5 +264,5 @@ def version_hooks(major: int) -> list[ModelHooks]:
     if major == 18:
         return [Automation18(), Cron18()]
     if major >= 19:
-        return [Automation19(), ActionServer19(), Cron19(), Route19(), Warehouse19()]
+        return [Automation19(), ActionServer19(), Cron19(), Route19(), Warehouse19(), *apikeys.HOOKS]
     return []

@@ -8,6 +8,8 @@ Receipts, Delivery Orders, Pick, Pack, Internal Transfers; routes "<name>: Recei
 those routes plus an MTO rule on "Replenish on Order (MTO)" and a buy rule on "Buy" when
 those global routes exist. Changing reception/delivery steps renames the step routes,
 (un)archives the intermediate locations and operation types and the rules that use them.
+On 16.0 (its schema has ``stock.warehouse.return_type_id``) a new warehouse also gets an
+active "Returns" receipt type (sequence code IN, into stock) as its ``return_type_id``.
 """
 
 from __future__ import annotations
@@ -109,7 +111,9 @@ def _create_picking_types(env: Env, wh: Row) -> dict[str, int]:
             ("out_type_id", "Delivery Orders", "outgoing", "OUT", True, stock, None, 5),
             ("pick_type_id", "Pick", "internal", "PICK", False, stock, pack, 3),
             ("pack_type_id", "Pack", "internal", "PACK", False, pack, pack, 4),
-            ("int_type_id", "Internal Transfers", "internal", "INT", False, stock, stock, 2)]
+            ("int_type_id", "Internal Transfers", "internal", "INT", False, stock, stock, 2),
+            # 16.0 only (its schema has the field): an active "Returns" receipt type into stock
+            ("return_type_id", "Returns", "incoming", "IN", True, None, stock, 6)]
     out: dict[str, int] = {}
     for field, name, kind, seq_code, active, src, dest, sequence in spec:
         if field not in env.spec("stock.warehouse").fields:
