@@ -7,6 +7,12 @@ warehouse has), archived ones included: harmonizer never creates or deletes thes
 
 The sequence code is the identity of a bound type, so it is not written there; on an owned
 type it is (Odoo then renames the type's sequence prefix).
+
+Per version: Odoo 16.0 gives every warehouse a second incoming type with sequence code IN,
+"Returns" (the warehouse's ``return_type_id``, which deliveries return into). It is the IN
+type that returns into nothing, while Receipts return into Delivery Orders: on 16.0
+(``bound_fields`` reads ``return_picking_type_id`` there) an IN type without a return type
+is not the warehouse's IN. 17.0-19.0 have one IN type per warehouse.
 """
 
 from __future__ import annotations
@@ -84,10 +90,14 @@ class OperationType(Kind):
         return [("warehouse_id", "=", warehouse_id), ("active", "in", [True, False])]
 
     def bound_match(self, row: Mapping[str, Any], body: Mapping[str, Any]) -> bool:
-        return str(row.get("sequence_code") or "").upper() == str(body.get("sequence_code", "")).upper()
+        code = str(body.get("sequence_code", "")).upper()
+        if str(row.get("sequence_code") or "").upper() != code:
+            return False
+        # 16.0 only (the key is read there): its "Returns" IN type returns into nothing
+        return not (code == "IN" and "return_picking_type_id" in row and not row["return_picking_type_id"])
 
     def bound_fields(self, major: int) -> list[str]:
-        return ["sequence_code", "warehouse_id"]
+        return ["sequence_code", "warehouse_id", *(["return_picking_type_id"] if major <= 16 else [])]
 
 
 class CustomOperationType(Kind):

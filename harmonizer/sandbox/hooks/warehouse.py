@@ -9,7 +9,9 @@ those routes plus an MTO rule on "Replenish on Order (MTO)" and a buy rule on "B
 those global routes exist. Changing reception/delivery steps renames the step routes,
 (un)archives the intermediate locations and operation types and the rules that use them.
 On 16.0 (its schema has ``stock.warehouse.return_type_id``) a new warehouse also gets an
-active "Returns" receipt type (sequence code IN, into stock) as its ``return_type_id``.
+active "Returns" receipt type (sequence code IN, into stock) as its ``return_type_id``; the
+Receipts type returns into Delivery Orders and Delivery Orders into Returns
+(``return_picking_type_id``).
 """
 
 from __future__ import annotations
@@ -122,6 +124,10 @@ def _create_picking_types(env: Env, wh: Row) -> dict[str, int]:
                                     "warehouse_id": wh["id"], "company_id": company, "sequence": sequence,
                                     "default_location_src_id": src, "default_location_dest_id": dest})
     _ = code
+    if "return_type_id" in out:
+        # 16.0: receipts are returned as deliveries, deliveries come back as Returns
+        types._write([out["in_type_id"]], {"return_picking_type_id": out["out_type_id"]})
+        types._write([out["out_type_id"]], {"return_picking_type_id": out["return_type_id"]})
     return out
 
 
