@@ -140,8 +140,10 @@ _CACHE: dict[str, VersionProfile] = {}
 
 def _build(version: str) -> VersionProfile:
     major = int(version.split(".")[0])
+    # a version's hook replaces every 17.0 hook of its model (17.0 may list a model twice, the
+    # later refining the earlier, e.g. product.template's display name)
     replaced = {h.model: h for h in version_hooks(major)}
-    hooks = HookRegistry([replaced.pop(h.model, h) for h in hooks_17()] + list(replaced.values()))
+    hooks = HookRegistry([h for h in hooks_17() if h.model not in replaced] + list(replaced.values()))
     unknown_method = {16: "type object '{model}' has no attribute '{method}'",
                       17: "The method '{method}' does not exist on the model '{model}'"}.get(
         major, "The method '{model}.{method}' does not exist")

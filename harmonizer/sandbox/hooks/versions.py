@@ -13,6 +13,7 @@ theirs. Rules (from ``odoo-reference/<ver>/README.md``):
   res.partner stores its full name in ``display_name`` (no ``complete_name``) and orders by
   it; delivery.carrier has no CHECK on ``margin``.
 - 18.0+: ir.cron has no numbercall/doall, and ``interval_number`` must be > 0.
+- 18.0+: product.template orders by ``is_favorite`` (``priority`` is gone).
 - 18.0: an automation's ``trigger_field_ids`` left empty are filled by the server from the
   fields its ``filter_domain`` names (on_create_or_write / on_write) or from
   ``trg_selection_field_id`` (on_state_set and the other ``*_set`` triggers).
@@ -35,6 +36,7 @@ from harmonizer.sandbox.hooks import apikeys
 from harmonizer.sandbox.hooks import automation as base17
 from harmonizer.sandbox.hooks.base import ModelHooks, Row, Vals
 from harmonizer.sandbox.hooks.company import Carrier
+from harmonizer.sandbox.hooks.delivery import ProductTemplateDisplay
 from harmonizer.sandbox.hooks.ir import Partner
 from harmonizer.sandbox.hooks.stock import Route
 from harmonizer.sandbox.hooks.warehouse import Warehouse
@@ -257,12 +259,19 @@ class Warehouse19(Warehouse):
         return [bool(i and found.get(i, {}).get("active")) for i in ids]
 
 
+class ProductTemplate18(ProductTemplateDisplay):
+    """18.0+: ``priority`` became ``is_favorite`` (the templates' order follows)."""
+
+    order = "is_favorite desc, name"
+
+
 def version_hooks(major: int) -> list[ModelHooks]:
     """The hooks that replace 17.0's on Odoo ``major``."""
     if major <= 16:
         return [Automation16(), ActionServer16(), Cron16(), Partner16(), Carrier16()]
     if major == 18:
-        return [Automation18(), Cron18()]
+        return [Automation18(), Cron18(), ProductTemplate18()]
     if major >= 19:
-        return [Automation19(), ActionServer19(), Cron19(), Route19(), Warehouse19(), *apikeys.HOOKS]
+        return [Automation19(), ActionServer19(), Cron19(), Route19(), Warehouse19(), ProductTemplate18(),
+                *apikeys.HOOKS]
     return []
