@@ -99,7 +99,7 @@ def compile_blocks(blocks: Mapping[str, Mapping[str, Any]], context: Mapping[str
     errors.extend(_duplicates(out))
     if errors:
         raise ConfigErrors(errors)
-    return [_mark_secrets(resource, secrets) for resource in constrain(out)]
+    return [_mark_secrets(resource, secrets) for resource in constrain(out, models)]
 
 
 def _compile_one(key: str, model: Any, models: Mapping[str, Any], ctx: PolicyContext, where: Location,

@@ -50,6 +50,7 @@ from harmonizer.policy.base import (
     negate,
     py_str,
 )
+from harmonizer.policy.versions import STORABLE_LINE
 
 PREFIX = "approval"
 ExceptionKey = Literal["order_value", "pricing_deviation", "credit_exposure", "stock_availability",
@@ -59,7 +60,8 @@ ExceptionKey = Literal["order_value", "pricing_deviation", "credit_exposure", "s
 
 @dataclass(frozen=True)
 class ExceptionType:
-    """How one exception type reads on its Odoo model (all paths are stored fields of Odoo 17)."""
+    """How one exception type reads on its Odoo model (all paths are stored fields of Odoo 17;
+    the versions each type exists on: ``harmonizer.policy.versions.EXCEPTIONS``)."""
 
     model: str
     document: str
@@ -104,7 +106,7 @@ EXCEPTIONS: Mapping[str, ExceptionType] = {
         # reserved): Odoo cannot compare two fields in a domain, so the block's code checks it.
         "sale.order", "Sales order", None, "", (), _SALE_PENDING, _SALE_RELEASE,
         "partner_id.category_id.name", "order_line.product_id.categ_id.complete_name", "warehouse_id.code", True,
-        code_check="rec.order_line.filtered(lambda l: l.product_id.type == 'product' and l.product_uom_qty > "
+        code_check=f"rec.order_line.filtered(lambda l: {STORABLE_LINE} and l.product_uom_qty > "
                    "l.product_id.with_context(warehouse=rec.warehouse_id.id).free_qty)"),
     "emergency_purchase": ExceptionType(
         # Not raised by a replenishment signal (no source document): bought outside policy.

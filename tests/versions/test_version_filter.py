@@ -70,6 +70,20 @@ def test_shipped_template_declares_its_webhooks_for_17_plus(shipped_full: Path) 
     assert "odoo_versions" not in desired.resources["server_action.emit_order_approved"].body
 
 
+def test_matrix_exceptions_on_17_fields_are_17_plus(shipped_full: Path) -> None:
+    desired = Harmonizer(shipped_full, env=ENV).render("warehouse-1")
+    versions = {r.address: r.odoo_versions for r in desired}
+    # return_id and stock.move.quantity are 17.0's; the escalation waiting on the return goes along
+    for address in ("automation.approval_large_return", "server_action.approval_large_return",
+                    "automation.escalation_large_return_stalled", "automation.approval_stock_writeoff"):
+        assert versions[address] == ">=17.0", address
+    assert versions["automation.approval_key_account_order"] is None
+    assert versions["automation.escalation_key_account_order_stalled"] is None
+    # "storable" is asked the way the running server knows it (18.0 dropped the 'product' type)
+    code = desired.resources["server_action.approval_stock_availability"].body["code"]
+    assert "'is_storable' in l.product_id._fields" in code and "l.product_id.type == 'product'" in code
+
+
 def test_a_bad_meta_key_is_a_located_config_error(shipped_full: Path) -> None:
     path = shipped_full / "site_templates" / "distribution-standard" / "automation.yaml"
     text = path.read_text(encoding="utf-8")
