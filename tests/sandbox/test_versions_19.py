@@ -107,3 +107,31 @@ def test_api_key_rows_never_show_the_key(stand_in: tuple[str, Any]) -> None:
     action = call("res.users.apikeys.description", "make_key", [wizard])
     assert (action["type"], action["res_model"]) == ("ir.actions.act_window", "res.users.identitycheck")
     assert len(call("res.users.apikeys", "search", [])) == 2  # no key was minted
+
+
+def test_json2_binds_the_19_only_methods(tmp_path: Path) -> None:
+    """formatted_read_group is api.model over JSON-2 (ids refused); has_access takes ids and operation."""
+    import json
+
+    from harmonizer.sandbox.profile import SANDBOX_API_KEYS
+    from harmonizer.sandbox.wire import WireApp
+
+    server = SandboxServer(tmp_path / "home", "19.0")
+    server.ensure_database(DB)
+    app = WireApp(server)
+
+    def post(path: str, body: dict[str, Any], login: str = "admin") -> tuple[int, Any]:
+        headers = {"Authorization": f"Bearer {SANDBOX_API_KEYS[login]}", "Content-Type": "application/json"}
+        answer = app.handle("POST", path, headers, json.dumps(body).encode())
+        return answer.status, json.loads(answer.body)
+
+    try:
+        status, groups = post("/json/2/stock.location/formatted_read_group",
+                              {"domain": [], "groupby": ["usage"], "aggregates": ["__count"]})
+        assert status == 200 and {"usage", "__extra_domain", "__count"} == set(groups[0])
+        status, error = post("/json/2/stock.location/formatted_read_group", {"ids": [1], "domain": []})
+        assert (status, error["message"]) == (422, "cannot call stock.location.formatted_read_group with ids")
+        assert post("/json/2/stock.warehouse/has_access", {"operation": "write"}, "clerk") == (200, False)
+        assert post("/json/2/stock.warehouse/has_access", {"operation": "write"}) == (200, True)
+    finally:
+        server.close()
