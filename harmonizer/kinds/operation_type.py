@@ -13,6 +13,10 @@ Per version: Odoo 16.0 gives every warehouse a second incoming type with sequenc
 type that returns into nothing, while Receipts return into Delivery Orders: on 16.0
 (``bound_fields`` reads ``return_picking_type_id`` there) an IN type without a return type
 is not the warehouse's IN. 17.0-19.0 have one IN type per warehouse.
+
+A created type's options and default locations are managed only when the template names
+them: left out, Odoo's defaults apply (``create_backorder`` is required) and the locations
+are computed from the code and the warehouse (18.0+ requires them), never sent as empty.
 """
 
 from __future__ import annotations
@@ -24,8 +28,9 @@ from pydantic import Field
 
 from harmonizer.kinds.base import Body, FieldMap, Kind
 from harmonizer.kinds.refs import RecordRef
+from harmonizer.kinds.route import written_only
 from harmonizer.kinds.values import Boolean, Integer, Selection, Text
-from harmonizer.model import Level
+from harmonizer.model import Level, Resource
 
 Backorder = Literal["ask", "always", "never"]
 Reservation = Literal["at_confirm", "manual", "by_date"]
@@ -107,6 +112,11 @@ class CustomOperationType(Kind):
     body_model = CustomOperationTypeBody
     area = "inventory"
     title = "Operation type (created)"
+
+    def effective_body(self, resource: Resource) -> dict[str, Any]:
+        # options and default locations left out (None) are Odoo's: its defaults on create
+        # (create_backorder is required), computed locations (see the module docstring)
+        return written_only(self, resource)
 
     def field_maps(self, major: int) -> list[FieldMap]:
         return [

@@ -96,3 +96,20 @@ def test_18_plus_computes_default_locations(stand_in: Callable[[str], Ex], versi
     with pytest.raises(Exception, match="Please create a warehouse for company"):
         ex("stock.picking.type", "create", [{"name": "Orphan", "code": "internal", "sequence_code": "ORP"}])
 
+
+
+@pytest.mark.parametrize("version", ["17.0", "18.0", "19.0"])
+def test_created_type_without_locations_converges(make_project: Callable[..., Path], version: str) -> None:
+    root = make_project(version)
+    path = root / "site_templates" / "distribution-standard" / "warehouse.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + (
+        "\ncustom_operation_type:\n  quality_check:\n    name: Quality check\n    code: internal\n"
+        "    sequence_code: QC\n    warehouse: \"{{ site.warehouse }}\"\n    company: \"{{ site.company }}\"\n"),
+        encoding="utf-8")
+    app = Harmonizer(root, env=ENV)
+    plan = app.plan(["all"])
+    created = [c for s in plan.sites for c in s.changes if c.address == "custom_operation_type.quality_check"]
+    assert created and all("default_source" not in {f.key for f in c.fields} for c in created)
+    assert all(r.ok for r in app.apply(plan))
+    again = app.plan(["all"])
+    assert [c.address for s in again.sites for c in s.pending] == []
