@@ -135,3 +135,10 @@ def test_json2_binds_the_19_only_methods(tmp_path: Path) -> None:
         assert post("/json/2/stock.warehouse/has_access", {"operation": "write"}) == (200, True)
     finally:
         server.close()
+
+
+def test_product_variant_display_name_carries_its_code_once(stand_in: tuple[str, Any]) -> None:
+    _version, call = stand_in
+    rows = call("product.product", "search_read", [["default_code", "!=", False]], ["display_name", "default_code"])
+    assert rows and all(r["display_name"].startswith(f"[{r['default_code']}] ") for r in rows)
+    assert all(r["display_name"].count(f"[{r['default_code']}]") == 1 for r in rows)

@@ -207,9 +207,11 @@ class Product(ModelHooks):
     inherits: ClassVar[dict[str, str]] = {"product.template": "product_tmpl_id"}
 
     def display_name(self, env: Env, row: Row) -> str:
+        # "[code] <template name>": the template's own name, not its display name (which
+        # carries the code already)
         template = row.get("product_tmpl_id")
-        names = env.display_names("product.template", [template]) if template else {}
-        name = names.get(template, "")
+        rows = env.store.rows(env.spec("product.template"), [template]) if template else {}
+        name = str(rows.get(template, {}).get("name") or "")
         return f"[{row['default_code']}] {name}" if row.get("default_code") else name
 
 
