@@ -163,6 +163,11 @@ def _print_site(console: Console, site: SitePlan) -> None:
         console.print()
         for line in change_lines(change):
             console.print(line)
+    left_out = [c for c in site.changes if c.action is Action.NOOP and (c.reason or "").startswith("not on Odoo")]
+    if left_out:
+        console.print()
+        for change in left_out:
+            console.print(Text(f"{CHANGE_INDENT}  {visible(change.address)}: {visible(change.reason or '')}", "dim"))
     console.print()
     console.print(Text(visible(plan_sentence(site)), "bold"))
 
