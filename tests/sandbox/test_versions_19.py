@@ -107,6 +107,8 @@ def test_api_key_rows_never_show_the_key(stand_in: tuple[str, Any]) -> None:
     action = call("res.users.apikeys.description", "make_key", [wizard])
     assert (action["type"], action["res_model"]) == ("ir.actions.act_window", "res.users.identitycheck")
     assert len(call("res.users.apikeys", "search", [])) == 2  # no key was minted
+    own = call("res.users.apikeys", "search_read", [], ["user_id"], uid=7, password="clerk")
+    assert [r["user_id"][0] for r in own] == [7]  # a user sees their own keys only
 
 
 def test_json2_binds_the_19_only_methods(tmp_path: Path) -> None:

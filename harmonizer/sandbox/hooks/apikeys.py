@@ -4,7 +4,8 @@ Rules (from ``odoo-reference/19.0/README.md`` "Creating API keys" and ``json2.js
 
 - ``res.users.apikeys`` lists each key's row (name, user, scope, expiration), never the key
   itself: the secret lives in the stand-in's credentials table (``seed.seed_users`` adds one
-  row per seeded key, global scope, no expiration).
+  row per seeded key, global scope, no expiration). Users see their own rows, administrators
+  all of them.
 - ``res.users.apikeys.description`` is the UI wizard: ``create({name, duration})`` works, but
   ``make_key`` does not create a key over the API: it answers the identity-check action (an
   ``ir.actions.act_window`` opening a new ``res.users.identitycheck`` row), so keys cannot be
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 
 class ApiKeys(ModelHooks):
     model = "res.users.apikeys"
+    own_rows_field = "user_id"  # a user sees their own keys; administrators see every key
 
 
 class ApiKeyDescription(ModelHooks):

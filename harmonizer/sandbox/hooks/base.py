@@ -33,6 +33,9 @@ class ModelHooks:
     parent_name: ClassVar[str] = "parent_id"
     #: ``write`` on a missing id returns True instead of raising MissingError.
     write_missing_ok: ClassVar[bool] = False
+    #: A record rule: users who are not administrators only see rows whose this many2one is
+    #: themselves (None: no such rule).
+    own_rows_field: ClassVar[str | None] = None
     #: Default ``company_id`` to the current company on create.
     company_default: ClassVar[bool] = False
     #: ``_inherits``: parent model -> many2one field on this model.

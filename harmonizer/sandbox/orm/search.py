@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from harmonizer.sandbox import access
 from harmonizer.sandbox.exceptions import value_error
 from harmonizer.sandbox.orm import domain as dom
 from harmonizer.sandbox.orm.fields import column_to_python
@@ -43,6 +44,9 @@ class SearchMixin:
             if company is not None and company.type == "many2one" and company.store:
                 allowed = set(self.env.company_ids)
                 rows = {i: r for i, r in rows.items() if r.get("company_id") in allowed or not r.get("company_id")}
+        owner = self.hooks.own_rows_field
+        if owner and not access.is_admin(self.env):
+            rows = {i: r for i, r in rows.items() if r.get(owner) == self.env.uid}
         if not self.env.su and self.name == "res.company":
             allowed = set(self.env.user_company_ids())
             rows = {i: r for i, r in rows.items() if i in allowed}
