@@ -153,6 +153,12 @@ class WriteMixin:
         store = self.env.store
         store.delete(self.spec, ids)
         store.drop_links_of(self.spec, ids)
+        if self.name != "ir.model.data" and "ir.model.data" in self.env:
+            # As Odoo's unlink does: the records' external IDs go with them.
+            imd = self.env.spec("ir.model.data")
+            xmlids = [r["id"] for r in store.find(imd, "res_id", ids) if r.get("model") == self.name]
+            if xmlids:
+                store.delete(imd, xmlids)
         for other in self.env.profile.schema.models.values():
             for field in other.column_fields:
                 if field.type != "many2one" or field.relation != self.name:
