@@ -249,11 +249,10 @@ def _refill(site: str, change: Change, desired: DesiredState, major: int) -> Cha
     if resource is None:
         raise SiteError(site, "the saved plan sets a secret of a resource no template declares: plan again",
                         change.address)
-    kind = KINDS[change.kind]
-    body = kind.effective_body(resource)
-    types = {f.key: f.vtype for f in kind.for_body(body).field_maps(major)}
+    body = KINDS[change.kind].effective_body(resource)
+    kind = KINDS[change.kind].for_body(body)
     fields = tuple(
-        replace(f, after=types[f.key].desired(body.get(f.key), Resolver(), body))
+        replace(f, after=kind.field_map(f.key, major).vtype.desired(body.get(f.key), Resolver(), body))
         if f.secret and f.after == REDACTED else f
         for f in change.fields
     )

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from harmonizer.errors import HarmonizerError, SiteError
-from harmonizer.kinds.base import FieldMap, Kind
+from harmonizer.kinds.base import Kind
 from harmonizer.kinds.registry import KINDS
 from harmonizer.kinds.values import same
 from harmonizer.plan.live import MODULE, NO_ARCHIVE_FILTER
@@ -76,9 +76,6 @@ class ApplyFailed(SiteError):
 
 Progress = Callable[[str, Change], None]
 
-
-def _fmap(kind: Kind, key: str, major: int) -> FieldMap:
-    return kind.field_map(key, major)
 
 
 class Executor:
@@ -151,7 +148,7 @@ class Executor:
         for fchange in change.fields:
             if fchange.secret and fchange.before == REDACTED:
                 continue  # a saved plan keeps no secret, not even the old one: nothing to compare
-            live = _fmap(kind, fchange.key, self.major).vtype.live(row.get(fchange.field), Resolver())
+            live = kind.field_map(fchange.key, self.major).vtype.live(row.get(fchange.field), Resolver())
             if not same(live, fchange.before):
                 out.append(f"{change.address} {fchange.key}")
         return out
@@ -215,7 +212,7 @@ class Executor:
     def _load_row(self, change: Change, kind: Kind) -> tuple[list[str], list[str], dict[str, Any]]:
         columns, values, later = ["id"], [change.xmlid or ""], {}
         for fchange in change.fields:
-            vtype = _fmap(kind, fchange.key, self.major).vtype
+            vtype = kind.field_map(fchange.key, self.major).vtype
             loaded = vtype.to_load(fchange.after, self.ids)
             if loaded is None:
                 later[fchange.field] = vtype.to_odoo(fchange.after, None, self.ids)
@@ -247,7 +244,7 @@ class Executor:
 
     def _update(self, change: Change) -> int | None:
         kind = KINDS[change.kind]
-        vals = {f.field: _fmap(kind, f.key, self.major).vtype.to_odoo(f.after, f.before, self.ids)
+        vals = {f.field: kind.field_map(f.key, self.major).vtype.to_odoo(f.after, f.before, self.ids)
                 for f in change.fields}
         if vals:  # an update without fields only sets the prevent_destroy marker
             self.client.call(change.model, "write", [change.record_id], vals)

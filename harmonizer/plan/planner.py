@@ -38,10 +38,10 @@ def _text(kind: Kind, key: str, value: Any, secret: bool, major: int) -> str:
         return "(empty)"
     if secret:
         return REDACTED
-    for fmap in kind.field_maps(major):
-        if fmap.key == key:
-            return fmap.vtype.display(value)
-    return repr(value)
+    try:
+        return kind.field_map(key, major).vtype.display(value)
+    except KeyError:
+        return repr(value)
 
 
 class Planner:
