@@ -107,10 +107,7 @@ class Planner:
         body = self._without_off_version(kind, body)
         wanted = self._desired_values(kind, resource, body)
         record_id, row, reason = self._find(kind, resource, body)
-        deps: list[str] = []
-        for fmap in kind.field_maps(self.major):
-            if fmap.key in body:
-                deps.extend(fmap.vtype.depends_on(body[fmap.key]))
+        deps = [ref.target for ref in kind.references(body, self.major)]
         fields = []
         for fmap in kind.field_maps(self.major):
             if fmap.key not in wanted:
