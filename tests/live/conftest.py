@@ -12,6 +12,7 @@ settings it changes are restored; so are the audit messages (``mail.message``, s
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -66,31 +67,57 @@ def scope(odoo: OdooSession) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
+def other_scope(odoo: OdooSession, scope: dict[str, Any]) -> dict[str, Any]:
+    """A second company of the login user with a warehouse of its own (Odoo's demo data has one:
+    "My Company (Chicago)" and its warehouse). Without one, the suite creates it (a company gets
+    its warehouse from stock on creation) and leaves it: the live suite wants a fresh database."""
+    reader = odoo.reader()
+    allowed = reader.read("res.users", [odoo.uid], ["company_ids"])[0]["company_ids"]
+    rows = reader.search_read("stock.warehouse", [("company_id", "in", allowed),
+                                                  ("company_id", "!=", scope["company_id"])],
+                              ["code", "company_id"], order="company_id, id")
+    if not rows:
+        writer = odoo.writer()
+        company = int(writer.create("res.company", {"name": "Harmonizer Live Second"}))  # type: ignore[arg-type]
+        writer.write("res.users", [odoo.uid], {"company_ids": [(4, company)]})
+        rows = reader.search_read("stock.warehouse", [("company_id", "=", company)], ["code", "company_id"])
+    first = rows[0]
+    return {"company": first["company_id"][1], "company_id": first["company_id"][0], "warehouse": first["code"]}
+
+
+@pytest.fixture(scope="session")
 def write_project() -> Any:
     return _write_project
 
 
-def _write_project(root: Path, live: dict[str, str], scope: dict[str, Any], *, template: Path | None = None) -> Path:
-    """A project with the shipped template and one site pointing at the live server."""
+def _write_project(root: Path, live: dict[str, str], scope: dict[str, Any], *, template: Path | None = None,
+                   sites: dict[str, tuple[dict[str, Any], dict[str, Any]]] | None = None) -> Path:
+    """A project with the shipped template and sites pointing at the live server: by default one
+    site ``live`` on ``scope``; ``sites`` maps site names to (scope, variables) instead."""
     shutil.copytree(template or REPO / "site_templates" / "distribution-standard",
                     root / "site_templates" / "distribution-standard")
     (root / "sites").mkdir()
-    protocol = os.environ.get("HARMONIZER_LIVE_PROTOCOL")
-    (root / "sites" / "live.yaml").write_text(
-        "template: distribution-standard\n"
-        "odoo:\n"
-        f"  url: {live['HARMONIZER_LIVE_URL']}\n"
-        f"  database: {live['HARMONIZER_LIVE_DB']}\n"
-        f"  login: {live['HARMONIZER_LIVE_LOGIN']}\n"
-        "  password_env: HARMONIZER_LIVE_PASSWORD\n"
-        + (f"  protocol: {protocol}\n" if protocol else "")
-        + "scope:\n"
-        f"  company: {scope['company']}\n"
-        f"  warehouse: {scope['warehouse']}\n"
-        "variables:\n"
-        "  po_approval_amount: 6500\n"
-    )
+    for name, (site_scope, variables) in (sites or {"live": (scope, {"po_approval_amount": 6500})}).items():
+        (root / "sites" / f"{name}.yaml").write_text(site_yaml(live, site_scope, variables))
     return root
+
+
+def site_yaml(live: dict[str, str], scope: dict[str, Any], variables: dict[str, Any],
+              template: str = "distribution-standard") -> str:
+    """A site file on the live server (its protocol from HARMONIZER_LIVE_PROTOCOL, if set)."""
+    protocol = os.environ.get("HARMONIZER_LIVE_PROTOCOL")
+    lines = [f"template: {template}", "odoo:", f"  url: {live['HARMONIZER_LIVE_URL']}",
+             f"  database: {live['HARMONIZER_LIVE_DB']}", f"  login: {live['HARMONIZER_LIVE_LOGIN']}",
+             "  password_env: HARMONIZER_LIVE_PASSWORD"]
+    if protocol:
+        lines.append(f"  protocol: {protocol}")
+    lines += ["scope:", f"  company: {json.dumps(scope['company'])}"]
+    if scope.get("warehouse"):
+        lines.append(f"  warehouse: {json.dumps(scope['warehouse'])}")
+    if variables:
+        lines.append("variables:")
+        lines += [f"  {name}: {json.dumps(value)}" for name, value in variables.items()]
+    return "\n".join(lines) + "\n"
 
 
 class BoundState:

@@ -1,4 +1,4 @@
-"""Policy blocks on a real Odoo 17: compiled rules applied by harmonizer, proven on real records.
+"""Policy blocks on a real Odoo (17, 18, 19): compiled rules applied by harmonizer, proven on records.
 
 One rule of each behaviour is compiled by ``harmonizer.policy``, written out as an ordinary
 template (kinds only) in a throw-away project, planned and applied by harmonizer, then:
@@ -153,12 +153,12 @@ def _cleanup(root: Path, odoo: OdooSession, orders: list[int]) -> None:
 def _order(odoo: OdooSession, scope: dict[str, Any], amount: float, orders: list[int]) -> int:
     reader = odoo.reader()
     partner = reader.search("res.partner", [("customer_rank", ">", 0), ("is_company", "=", True)], limit=1)[0]
-    product = reader.search("product.product", [("sale_ok", "=", True), ("detailed_type", "=", "service")],
-                            limit=1)[0]
+    product = reader.search("product.product", [("sale_ok", "=", True), ("type", "=", "service")], limit=1)[0]
+    taxes = "tax_ids" if odoo.version.major >= 19 else "tax_id"  # renamed in 19.0
     order_id = int(odoo.writer().create("sale.order", {  # type: ignore[arg-type]
         "partner_id": partner, "company_id": scope["company_id"],
         "order_line": [(0, 0, {"product_id": product, "product_uom_qty": 1, "price_unit": amount,
-                               "tax_id": [(6, 0, [])]})],
+                               taxes: [(6, 0, [])]})],
     }))
     orders.append(order_id)
     return order_id
@@ -217,7 +217,7 @@ def test_bill_control_default_is_stored_as_odoo_stores_it(applied: dict[str, Any
 
 def test_the_whole_governance_example_is_accepted_and_converges(
         tmp_path: Path, live: dict[str, str], scope: dict[str, Any], odoo: OdooSession) -> None:
-    """Every record docs/examples/governance.yaml compiles to is accepted by Odoo 17 (domains,
+    """Every record docs/examples/governance.yaml compiles to is accepted by Odoo (domains,
     server-action code, webhook fields) and reads back as written."""
     if _owned(odoo):
         pytest.fail("the live database already holds __harmonizer__ records: clean it before running the suite")

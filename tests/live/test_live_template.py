@@ -1,0 +1,125 @@
+"""The full shipped template on a real Odoo: one site, two sites of one database, and sites at
+the bounds of every overridable variable. Each case: apply, plan (empty), apply again, plan
+(empty). The bounds are read from the template, so a template change is tested as shipped.
+
+Cleanup as in the rest of the live suite: an empty template deletes what harmonizer owns, the
+bound records' fields are written back (conftest.BoundState, for each site's company and
+warehouse), leftover ``__harmonizer__`` records are unlinked.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harmonizer.config.template import load_template
+from harmonizer.config.variables import Variable
+from harmonizer.odoo.session import OdooSession
+from harmonizer.project import Harmonizer
+from tests.live.conftest import REPO, BoundState
+
+pytestmark = pytest.mark.live
+
+TEMPLATE = REPO / "site_templates" / "distribution-standard"
+
+Sites = dict[str, tuple[dict[str, Any], dict[str, Any]]]
+
+
+def _overridable() -> dict[str, Variable]:
+    template, errors = load_template(TEMPLATE, REPO)
+    assert template is not None and not errors, errors
+    return {name: var for name, var in template.variables.items() if var.overridable}
+
+
+def bound_values(end: str) -> dict[str, Any]:
+    """Every overridable variable with bounds at its minimum (``end="min"``) or maximum; a
+    variable with choices takes its first or last choice. Others keep their defaults."""
+    out: dict[str, Any] = {}
+    for name, var in _overridable().items():
+        if var.min is not None and var.max is not None:
+            out[name] = var.min if end == "min" else var.max
+        elif var.choices:
+            out[name] = var.choices[0] if end == "min" else var.choices[-1]
+    return out
+
+
+def _owned(odoo: OdooSession) -> list[dict[str, Any]]:
+    return odoo.reader().search_read("ir.model.data", [("module", "=", "__harmonizer__")],
+                                     ["name", "model", "res_id"])
+
+
+def _pending(plan: Any) -> list[tuple[str, str, list[str]]]:
+    return [(s.site, c.address, [f.key for f in c.fields]) for s in plan.sites for c in s.pending]
+
+
+def converge_twice(app: Harmonizer, sites: list[str]) -> None:
+    """apply -> plan empty -> apply again -> plan empty, for ``sites`` together."""
+    for round_ in ("first", "second"):
+        plan = app.plan(sites)
+        assert not plan.failures, (round_, plan.failures)
+        results = app.apply(plan)
+        assert all(r.ok for r in results), (round_, [(r.site, r.error) for r in results if not r.ok])
+        after = app.plan(sites)
+        assert not after.failures, (round_, after.failures)
+        assert not after.has_changes, (f"not converged after the {round_} apply", _pending(after))
+
+
+@pytest.fixture()
+def template_project(tmp_path: Path, live: dict[str, str], odoo: OdooSession,
+                     write_project: Any) -> Iterator[Callable[[Sites], Harmonizer]]:
+    """Builds a project of the shipped template with the given sites; cleans up after the test."""
+    if _owned(odoo):
+        pytest.fail("the live database already holds __harmonizer__ records: clean it before running the suite")
+    env = dict(os.environ, HARMONIZER_N8N_TOKEN="live-token-123456")
+    saved: list[BoundState] = []
+    made: list[Path] = []
+
+    def make(sites: Sites) -> Harmonizer:
+        for site_scope, _ in sites.values():
+            saved.append(BoundState(odoo, site_scope))
+        made.append(write_project(tmp_path, live, next(iter(sites.values()))[0], sites=sites))
+        return Harmonizer(tmp_path, env=env)
+
+    yield make
+    if not made:
+        return
+    for path in TEMPLATE.glob("*.yaml"):
+        if path.name != "template.yaml":
+            (tmp_path / "site_templates" / "distribution-standard" / path.name).unlink()
+    cleanup = Harmonizer(tmp_path, env=env)
+    try:
+        cleanup.apply(cleanup.plan(cleanup.select([])))
+    finally:
+        for state in reversed(saved):
+            state.restore()
+        writer = odoo.writer()
+        for row in _owned(odoo):  # e.g. the xmlid Odoo adds for a cron's own server action
+            writer.unlink(row["model"], [row["res_id"]])
+
+
+def test_the_shipped_template_converges_on_a_fresh_database(template_project: Callable[[Sites], Harmonizer],
+                                                            scope: dict[str, Any]) -> None:
+    app = template_project({"live": (scope, {})})
+    converge_twice(app, ["live"])
+
+
+def test_two_sites_of_one_database_converge(template_project: Callable[[Sites], Harmonizer],
+                                            scope: dict[str, Any], other_scope: dict[str, Any]) -> None:
+    """Two companies, each with its own warehouse, one database: planned and applied together."""
+    assert other_scope["company_id"] != scope["company_id"]
+    app = template_project({"first": (scope, {"po_approval_amount": 6500}),
+                            "second": (other_scope, {"po_approval_amount": 8000})})
+    converge_twice(app, ["first", "second"])
+
+
+@pytest.mark.parametrize("end", ["min", "max"])
+def test_every_overridable_variable_at_its_bound_converges(template_project: Callable[[Sites], Harmonizer],
+                                                           scope: dict[str, Any], end: str) -> None:
+    values = bound_values(end)
+    assert values, "the shipped template has no bounded overridable variable"
+    app = template_project({f"at-{end}": (scope, values)})
+    converge_twice(app, [f"at-{end}"])
