@@ -132,7 +132,9 @@ class BoundState:
     def __init__(self, odoo: OdooSession, scope: dict[str, Any]) -> None:
         reader = odoo.reader()
         self.odoo = odoo
-        self.company = reader.read("res.company", [scope["company_id"]], list(self.COMPANY))[0]
+        # Only the fields this Odoo has (19.0 has no res.company po_lead).
+        self.company_fields = [f for f in self.COMPANY if f in reader.fields_get("res.company", attributes=["type"])]
+        self.company = reader.read("res.company", [scope["company_id"]], self.company_fields)[0]
         [self.warehouse] = reader.search_read("stock.warehouse", [("code", "=", scope["warehouse"]),
                                                                   ("company_id", "=", scope["company_id"])],
                                               list(self.WAREHOUSE))
@@ -143,7 +145,7 @@ class BoundState:
 
     def restore(self) -> None:
         writer = self.odoo.writer()
-        writer.write("res.company", [self.company["id"]], {k: self.company[k] for k in self.COMPANY})
+        writer.write("res.company", [self.company["id"]], {k: self.company[k] for k in self.company_fields})
         writer.write("stock.warehouse", [self.warehouse["id"]], {k: self.warehouse[k] for k in self.WAREHOUSE})
         for row in self.types:
             writer.write("stock.picking.type", [row["id"]], {k: row[k] for k in self.TYPES})
@@ -152,7 +154,7 @@ class BoundState:
         extra = sorted({r["id"] for r in writer.search_read("delivery.zip.prefix", [], ["id"])} - self.prefixes)
         if extra:
             writer.unlink("delivery.zip.prefix", extra)
-        after = self.odoo.reader().read("res.company", [self.company["id"]], list(self.COMPANY))[0]
+        after = self.odoo.reader().read("res.company", [self.company["id"]], self.company_fields)[0]
         assert after == self.company, "company settings were not restored"
 
 

@@ -107,7 +107,30 @@ def test_the_shipped_template_converges_on_a_fresh_database(template_project: Ca
     converge_twice(app, ["live"])
 
 
-def test_two_sites_of_one_database_converge(template_project: Callable[[Sites], Harmonizer],
+@pytest.fixture()
+def other_vendor_line(odoo: OdooSession, other_scope: dict[str, Any]) -> Iterator[None]:
+    """The template's default fast mover needs a vendor line the second company sees; Odoo's demo
+    lines all belong to the first company, so one is added for the test (and removed after it)."""
+    template, _ = load_template(TEMPLATE, REPO)
+    assert template is not None
+    product, vendor = (template.variables[n].default for n in ("fast_mover_product", "fast_mover_vendor"))
+    reader = odoo.reader()
+    if reader.search("product.supplierinfo", [("company_id", "in", [other_scope["company_id"], False]),
+                                              ("partner_id.name", "=", vendor),
+                                              ("product_tmpl_id.default_code", "=", product)]):
+        yield
+        return
+    [tmpl] = reader.search("product.template", [("default_code", "=", product)])
+    [partner] = reader.search("res.partner", [("name", "=", vendor)], limit=1)
+    writer = odoo.writer()
+    line = writer.create("product.supplierinfo", {"partner_id": partner, "product_tmpl_id": tmpl, "price": 10.0,
+                                                  "company_id": other_scope["company_id"], "delay": 1})
+    yield
+    writer.unlink("product.supplierinfo", [line])
+
+
+def test_two_sites_of_one_database_converge(other_vendor_line: None,
+                                            template_project: Callable[[Sites], Harmonizer],
                                             scope: dict[str, Any], other_scope: dict[str, Any]) -> None:
     """Two companies, each with its own warehouse, one database: planned and applied together."""
     assert other_scope["company_id"] != scope["company_id"]
