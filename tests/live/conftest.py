@@ -4,7 +4,10 @@ Run with ``pytest -m live`` and these environment variables:
 HARMONIZER_LIVE_URL (e.g. http://127.0.0.1:8069), HARMONIZER_LIVE_DB, HARMONIZER_LIVE_LOGIN,
 HARMONIZER_LIVE_PASSWORD; optionally HARMONIZER_LIVE_COMPANY (default: the user's company),
 HARMONIZER_LIVE_WAREHOUSE (default: that company's first warehouse) and
-HARMONIZER_LIVE_PROTOCOL (xmlrpc or jsonrpc). Nothing else in the test suite talks to a
+HARMONIZER_LIVE_PROTOCOL (xmlrpc, jsonrpc or, on 19, json2 with an API key as the password) and,
+on 19, HARMONIZER_LIVE_API_KEY (an API key of the login: the template is then also applied over
+JSON-2 and planned over XML-RPC, and the other way round). The suite wants a fresh database
+(demo data, the modules of ../shared/odoo-reference); it cleans up anyway. Nothing else in the test suite talks to a
 real Odoo. Every record the suite creates is removed at the end, and the company
 settings it changes are restored; so are the audit messages (``mail.message``, subject
 ``harmonizer-apply <id>``) each apply posts on the company.
@@ -103,12 +106,13 @@ def _write_project(root: Path, live: dict[str, str], scope: dict[str, Any], *, t
 
 
 def site_yaml(live: dict[str, str], scope: dict[str, Any], variables: dict[str, Any],
-              template: str = "distribution-standard") -> str:
-    """A site file on the live server (its protocol from HARMONIZER_LIVE_PROTOCOL, if set)."""
-    protocol = os.environ.get("HARMONIZER_LIVE_PROTOCOL")
+              template: str = "distribution-standard", *, protocol: str | None = None,
+              password_env: str = "HARMONIZER_LIVE_PASSWORD") -> str:
+    """A site file on the live server (its protocol ``protocol`` or HARMONIZER_LIVE_PROTOCOL, if set)."""
+    protocol = protocol or os.environ.get("HARMONIZER_LIVE_PROTOCOL")
     lines = [f"template: {template}", "odoo:", f"  url: {live['HARMONIZER_LIVE_URL']}",
              f"  database: {live['HARMONIZER_LIVE_DB']}", f"  login: {live['HARMONIZER_LIVE_LOGIN']}",
-             "  password_env: HARMONIZER_LIVE_PASSWORD"]
+             f"  password_env: {password_env}"]
     if protocol:
         lines.append(f"  protocol: {protocol}")
     lines += ["scope:", f"  company: {json.dumps(scope['company'])}"]

@@ -20,7 +20,7 @@ from harmonizer.config.template import load_template
 from harmonizer.config.variables import Variable
 from harmonizer.odoo.session import OdooSession
 from harmonizer.project import Harmonizer
-from tests.live.conftest import REPO, BoundState
+from tests.live.conftest import REPO, BoundState, site_yaml
 
 pytestmark = pytest.mark.live
 
@@ -146,3 +146,29 @@ def test_every_overridable_variable_at_its_bound_converges(template_project: Cal
     assert values, "the shipped template has no bounded overridable variable"
     app = template_project({f"at-{end}": (scope, values)})
     converge_twice(app, [f"at-{end}"])
+
+
+def test_json2_and_xmlrpc_see_the_same_converged_site(template_project: Callable[[Sites], Harmonizer],
+                                                      odoo: OdooSession, live: dict[str, str],
+                                                      scope: dict[str, Any], tmp_path: Path) -> None:
+    """On 19: apply over JSON-2 with an API key, then the same site planned over XML-RPC is empty,
+    and the other way round (a second site file, same company and warehouse)."""
+    if odoo.version.major < 19:
+        pytest.skip("JSON-2 is Odoo 19.0's API")
+    key = os.environ.get("HARMONIZER_LIVE_API_KEY")
+    if not key:
+        pytest.skip("HARMONIZER_LIVE_API_KEY (an API key of the live login) is not set")
+    app = template_project({"over-json2": (scope, {})})
+    (tmp_path / "sites" / "over-xmlrpc.yaml").write_text(
+        site_yaml(live, scope, {}, protocol="xmlrpc", password_env="HARMONIZER_LIVE_PASSWORD"))
+    (tmp_path / "sites" / "over-json2.yaml").write_text(
+        site_yaml(live, scope, {}, protocol="json2", password_env="HARMONIZER_LIVE_API_KEY"))
+    app = Harmonizer(tmp_path, env=app.env)
+    converge_twice(app, ["over-json2"])
+    assert app.plan(["over-json2"]).sites[0].odoo_version.startswith("19.")
+    after = app.plan(["over-xmlrpc"])
+    assert not after.failures and not after.has_changes, _pending(after)
+    odoo.writer().write("res.company", [scope["company_id"]], {"po_double_validation_amount": 1234.0})
+    converge_twice(app, ["over-xmlrpc"])
+    after = app.plan(["over-json2"])
+    assert not after.failures and not after.has_changes, _pending(after)
