@@ -11,9 +11,12 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from harmonizer.errors import Location
+
+if TYPE_CHECKING:
+    from harmonizer.access.spec import AccessSpec
 
 
 class Level(StrEnum):
@@ -120,7 +123,9 @@ class DesiredState:
     ``policies`` describes the template's policy blocks for this site (plain JSON-like data,
     secrets redacted: each block's settings and rules and the addresses each compiles to),
     for ``harmonizer render`` only; the compiled resources themselves are in ``resources``
-    (after the hand-written ones).
+    (after the hand-written ones). ``access`` is the template's access policy with the
+    site's accepted exceptions (``harmonizer.access``): checked against the live users by
+    plan and drift, never deployed.
     """
 
     site: str
@@ -129,6 +134,7 @@ class DesiredState:
     scope: Scope
     resources: Mapping[str, Resource]
     policies: Mapping[str, Any] = field(default_factory=dict)
+    access: AccessSpec | None = None
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(self.resources.values())

@@ -24,13 +24,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from harmonizer.access.spec import AccessSpec, NamedLogin, RequiredSpec, RoleSpec, SegregationSpec, SensitiveSpec
 from harmonizer.config.render import BodyRenderer, RenderedResource, redacted
 from harmonizer.config.template import Template
 from harmonizer.config.validation import validate_model
+from harmonizer.config.yamlio import line_of
 from harmonizer.errors import ConfigError, ConfigErrors, Location
 from harmonizer.kinds.registry import KINDS
 from harmonizer.model import Resource
 from harmonizer.policy import CompiledResource, compile_blocks, describe_policies, validate_blocks
+from harmonizer.policy.access import AccessPolicy, named_logins
 
 #: Blocks whose own settings compile on their own (the matrix's purchase/credit settings):
 #: their rules do not depend on them. In the other blocks every rule uses the block's
@@ -46,6 +49,8 @@ class CompiledBlocks:
     policies: dict[str, Any] = field(default_factory=dict)
     #: Every address compiled, including those whose body failed validation.
     addresses: set[str] = field(default_factory=set)
+    #: The ``access_policy`` block as plain data (None: the template has none).
+    access: AccessSpec | None = None
 
 
 def render_blocks(template: Template, renderer: BodyRenderer, declared: Mapping[str, Location]
@@ -74,7 +79,8 @@ def render_blocks(template: Template, renderer: BodyRenderer, declared: Mapping[
     except ConfigErrors as exc:
         return CompiledBlocks(), list(exc.errors)
     out = CompiledBlocks(policies=describe_policies(models, compiled, locations, secrets),
-                         addresses={item.address for item in compiled})
+                         addresses={item.address for item in compiled},
+                         access=_access_spec(models, locations, nodes))
     for item in compiled:
         where = declared.get(item.address)
         if where is not None:
@@ -88,6 +94,41 @@ def render_blocks(template: Template, renderer: BodyRenderer, declared: Mapping[
         if rendered is not None:
             out.resources[item.address] = rendered
     return out, errors
+
+
+def _access_spec(models: Mapping[str, Any], locations: Mapping[str, Location], nodes: Mapping[str, Any]
+                 ) -> AccessSpec | None:
+    """The ``access_policy`` block as plain data, each rule with its line; the logins the other
+    blocks name go with it (they must be usable users of the site)."""
+    policy = models.get("access_policy")
+    if not isinstance(policy, AccessPolicy):
+        return None
+
+    def at(key: str, *path: Any) -> Location:
+        where = locations.get(key) or Location("<policy>")
+        return Location(where.file, line_of(nodes.get(key), path, where.line)) if key in nodes else where
+
+    roles = {name: RoleSpec(name, tuple(role.groups), at("access_policy", "roles", name),
+                            tuple((spec, tuple(groups)) for spec, groups in role.groups_by_version.items()),
+                            role.description or "", role.enforce == "required_roles")
+             for name, role in policy.roles.items()}
+    segregation = tuple(SegregationSpec(name, tuple(rule.roles), rule.severity,
+                                        at("access_policy", "segregation", name), rule.description or "")
+                        for name, rule in policy.segregation.items())
+    sensitive = tuple(SensitiveSpec(role, at("access_policy", "sensitive", role), rule.max_holders,
+                                    None if rule.logins is None else tuple(rule.logins))
+                      for role, rule in policy.sensitive.items())
+    required = tuple(RequiredSpec(role, at("access_policy", "required", role), tuple(rule.approvers),
+                                  rule.min_holders) for role, rule in policy.required.items())
+    block_of = {"approval_matrix": ("rules",), "escalation": ("rules",), "finance_controls": ("invoice_hold",)}
+    named = []
+    for login, used_by in named_logins(models):
+        block, _, rest = used_by.partition(" ")
+        rule = rest.split(" ")[1] if rest.startswith("rule ") else None
+        path = (*block_of.get(block, ()), rule) if rule else block_of.get(block, ())
+        named.append(NamedLogin(login, used_by, at(block, *path)))
+    return AccessSpec(roles=roles, location=at("access_policy"), segregation=segregation, sensitive=sensitive,
+                      required=required, named_logins=tuple(named))
 
 
 def _resource(item: CompiledResource, variables: tuple[str, ...], placeholders: list[str]

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from harmonizer.access.spec import AccessSpec
 from harmonizer.config.blocks import render_blocks
 from harmonizer.config.checks import (
     RenderedSite,
@@ -159,12 +160,28 @@ class Project:
         errors.extend(check_references(resources, raws, compiled.addresses))
         if errors:
             return None, rendered, errors
+        access, found = _access(compiled.access, site)
+        if found:
+            return None, rendered, found
         state = DesiredState(site=site.name, template=template.name, template_version=template.version,
-                             scope=site.scope, resources=resources, policies=compiled.policies)
+                             scope=site.scope, resources=resources, policies=compiled.policies, access=access)
         return state, rendered, []
 
     def _known(self) -> str:
         return ", ".join(self.sites) or "none"
+
+
+def _access(spec: AccessSpec | None, site: Site) -> tuple[AccessSpec | None, list[ConfigError]]:
+    """The template's access policy with the site's exceptions, each naming a rule it has."""
+    if not site.access_exceptions:
+        return spec, []
+    if spec is None:
+        return None, [ConfigError("access_exceptions: the template has no access_policy block to accept "
+                                  "exceptions to", site.access_exceptions[0].location)]
+    known = spec.rule_names()
+    errors = [ConfigError(f"access_exceptions: unknown access rule {e.rule!r} (rules: {', '.join(sorted(known))})",
+                          e.location) for e in site.access_exceptions if e.rule not in known]
+    return (None, errors) if errors else (spec.with_exceptions(site.access_exceptions), [])
 
 
 def _context(template: Template, site: Site, overrides: SiteOverrides, env: Mapping[str, str], *,

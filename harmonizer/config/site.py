@@ -12,6 +12,8 @@ Rules:
 - ``scope.warehouse`` needs ``scope.company`` (a warehouse belongs to one company).
 - ``waivers`` are accepted and validated (address, field, owner, reason, expires);
   ``harmonizer.drift`` applies them (a valid waiver turns that drift into "waived").
+- ``access_exceptions`` (rule, login, owner, reason, expires) accept an access policy
+  finding for one user; their rule is checked against the template's ``access_policy``.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from ruamel.yaml.comments import CommentedMap
 
+from harmonizer.access.spec import AccessException
 from harmonizer.config.validation import validate_model
 from harmonizer.config.variables import ENV_NAME
 from harmonizer.config.yamlio import line_of, load_mapping, plain, relative
@@ -73,6 +76,16 @@ class WaiverSpec(BaseModel):
     expires: dt.date = Field(strict=False)
 
 
+class AccessExceptionSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    rule: str
+    login: str
+    owner: str
+    reason: str
+    expires: dt.date = Field(strict=False)
+
+
 class SiteSpec(BaseModel):
     """A site file as written."""
 
@@ -86,6 +99,7 @@ class SiteSpec(BaseModel):
     scope: ScopeSpec = ScopeSpec()
     variables: dict[str, Any] = {}
     waivers: list[WaiverSpec] = []
+    access_exceptions: list[AccessExceptionSpec] = []
 
 
 @dataclass(frozen=True)
@@ -138,6 +152,8 @@ class Site:
     scope: Scope
     variables: Mapping[str, Any]
     waivers: tuple[Waiver, ...] = ()
+    #: Accepted exceptions to the template's access policy (checked against it at render).
+    access_exceptions: tuple[AccessException, ...] = ()
     _node: CommentedMap = field(default_factory=CommentedMap, repr=False, compare=False)
 
     def location(self, key: str = "") -> Location:
@@ -196,10 +212,14 @@ def load_site(path: Path, root: Path) -> tuple[Site | None, list[ConfigError]]:
     waivers = tuple(Waiver(w.address, w.field, w.owner, w.reason, w.expires,
                            Location(file, line_of(node, ("waivers", i))))
                     for i, w in enumerate(spec.waivers))
+    exceptions = tuple(AccessException(e.rule, e.login, e.owner, e.reason, e.expires,
+                                       Location(file, line_of(node, ("access_exceptions", i))))
+                       for i, e in enumerate(spec.access_exceptions))
     site = Site(name=path.stem, path=path, file=file, template=spec.template,
                 template_version=spec.template_version, description=spec.description, tags=tuple(spec.tags),
                 odoo=odoo, scope=Scope(spec.scope.company, spec.scope.warehouse),
-                variables=plain(node.get("variables") or {}), waivers=waivers, _node=node)
+                variables=plain(node.get("variables") or {}), waivers=waivers, access_exceptions=exceptions,
+                _node=node)
     return site, errors
 
 

@@ -25,6 +25,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from harmonizer.access.model import SANCTIONED, AccessFinding
 from harmonizer.config.site import Waiver
 from harmonizer.kinds.base import FieldMap, Kind
 from harmonizer.kinds.refs import UnresolvedReference
@@ -54,7 +55,29 @@ def classify(desired: DesiredState, standard: DesiredState, live: LiveSnapshot, 
         std = standard.resources.get(resource.address)
         out.append(_resource(resource, std, change, live, waivers, today))
     out.extend(_orphan(c, live, waivers, today) for c in plan.changes if c.action is Action.DELETE)
+    out.extend(_access(f) for f in plan.access)
     return tuple(out)
+
+
+ACCESS_AREA = "access"
+
+
+def _access(finding: AccessFinding) -> ResourceDrift:
+    """An access policy finding as a drift entry of the ``access`` area: ``drift`` (conflict,
+    excess holder, missing or unusable approver) or ``sanctioned`` (a valid site exception)."""
+    cls = DriftClass.SANCTIONED if finding.status == SANCTIONED else DriftClass.DRIFT
+    users = ", ".join(f"{login} ({name})" for login, name in finding.users) or "(nobody)"
+    roles = " + ".join(finding.roles) or "-"
+    ex = finding.exception
+    waiver = None if ex is None else WaiverRef(ex.owner, ex.reason, ex.expires, ex.expired, ex.location)
+    site = f"accepted for {users}" if cls is DriftClass.SANCTIONED else f"{finding.rule} ({finding.severity})"
+    field = FieldDrift(key=finding.kind, field=", ".join(finding.groups) or "res.users", cls=cls,
+                       standard=f"{finding.rule}: {roles}", site=site, live=users)
+    note = f"{finding.message} [{finding.severity}; rule at {finding.location}]"
+    if finding.fix and cls is DriftClass.DRIFT:
+        note += f"; to resolve: {finding.fix}"
+    return ResourceDrift(address=finding.address, kind="access_policy", area=ACCESS_AREA, model="res.users",
+                         cls=cls, fields=(field,), note=note, waiver=waiver)
 
 
 def _waiver(waivers: tuple[Waiver, ...], address: str, keys: tuple[str, ...], today: dt.date) -> WaiverRef | None:

@@ -29,11 +29,11 @@ KIND = "harmonizer-drift"
 #: The areas of the drift tables, in display order (``Kind.area`` names a kind's area);
 #: areas of kinds not listed here follow, sorted.
 AREAS: tuple[str, ...] = ("approvals", "automation", "scheduled_actions", "carriers", "warehouse_routes",
-                          "replenishment", "parameters")
+                          "replenishment", "parameters", "access")
 AREA_TITLES: dict[str, str] = {
     "approvals": "approvals", "automation": "automation", "scheduled_actions": "scheduled actions",
     "carriers": "carriers", "warehouse_routes": "warehouse routes", "replenishment": "replenishment",
-    "parameters": "parameters",
+    "parameters": "parameters", "access": "access",
 }
 
 

@@ -90,7 +90,7 @@ def _check(app: Harmonizer, name: str, today: dt.date | None, event: DriftEvent)
         round_trips = session.stats.round_trips
     event(name, "classifying")
     plan = plan_site(desired, live, url=site.odoo.url, database=site.odoo.database,
-                     odoo_version=session.version.full)
+                     odoo_version=session.version.full, today=today)
     resources = classify(desired, standard, live, plan, site.waivers, today)
     status = SiteStatus.DRIFT if any(r.cls.failing for r in resources) else SiteStatus.CLEAN
     return SiteDrift(site=name, status=status, template=desired.template, template_version=desired.template_version,

@@ -20,6 +20,7 @@ from harmonizer.kinds.rule import Rule
 from harmonizer.kinds.scheduled_action import ScheduledAction
 from harmonizer.kinds.server_action import ServerAction
 from harmonizer.kinds.system_parameter import SystemParameter
+from harmonizer.kinds.user_groups import UserGroups
 from harmonizer.kinds.vendor_lead_time import VendorLeadTime
 from harmonizer.kinds.warehouse_settings import WarehouseSettings
 from harmonizer.kinds.zip_prefix import ZipPrefix
@@ -44,6 +45,8 @@ _ALL: tuple[Kind, ...] = (
     Carrier(),
     PriceRule(),
     DefaultValue(),
+    # Access: named approvers added to their role's group (never removed).
+    UserGroups(),
     # The escape hatch for what has no kind yet: any model, after every specific kind.
     Record(),
 )

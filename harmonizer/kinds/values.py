@@ -37,6 +37,11 @@ def ref(model: str, record_id: int | None, label: str, address: str | None = Non
     return out
 
 
+#: Key of an *includes* canonical value (``{"includes": [refs]}``): satisfied by any list of
+#: references that contains every one of them (a user's groups: harmonizer adds, never removes).
+INCLUDES = "includes"
+
+
 def _ref_key(value: Any) -> Any:
     if isinstance(value, dict) and "model" in value:
         if value.get("id") is None:
@@ -47,9 +52,24 @@ def _ref_key(value: Any) -> Any:
     return value
 
 
+def _includes(value: Any) -> list[Any] | None:
+    if isinstance(value, dict) and set(value) == {INCLUDES}:
+        return list(value[INCLUDES])
+    return None
+
+
 def same(a: Any, b: Any) -> bool:
-    """Equality of canonical values (references compare by model and id only)."""
-    return _ref_key(a) == _ref_key(b)
+    """Equality of canonical values (references compare by model and id only); an *includes*
+    value equals a list that contains every reference it names (and another includes value
+    naming the same references)."""
+    wanted_a, wanted_b = _includes(a), _includes(b)
+    if wanted_a is None and wanted_b is None:
+        return _ref_key(a) == _ref_key(b)
+    if wanted_a is not None and wanted_b is not None:
+        return _ref_key(wanted_a) == _ref_key(wanted_b)
+    wanted, held = (wanted_a, b) if wanted_a is not None else (wanted_b, a)
+    held_keys = {repr(k) for k in _ref_key(held if isinstance(held, list) else [])}
+    return all(repr(_ref_key(w)) in held_keys for w in wanted or [])
 
 
 class ValueType(ABC):

@@ -11,6 +11,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from harmonizer.access import read as access_read
+from harmonizer.access.model import AccessLive
 from harmonizer.errors import SiteError
 from harmonizer.kinds.base import Kind
 from harmonizer.kinds.registry import KINDS
@@ -67,6 +69,8 @@ class LiveSnapshot:
     #: address -> unowned records that look like the declared, not yet owned resource
     #: (same natural key, see ``Kind.natural_key``): never adopted silently
     lookalikes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    #: the users and groups the site's access policy is checked against (None: no policy)
+    access: AccessLive | None = None
 
     def row(self, model: str, record_id: int | None) -> dict[str, Any] | None:
         if record_id is None:
@@ -110,6 +114,9 @@ class LiveReader:
     def snapshot(self, desired: DesiredState) -> LiveSnapshot:
         self._scope_rows: dict[str, list[dict[str, Any]]] = {}
         lookups = self._wanted_lookups(desired)
+        if desired.access is not None:  # the policy's groups, with the plan's external ID lookups
+            xmlids = lookups.setdefault(("ir.model.data", "xmlid"), [])
+            xmlids[:] = sorted(set(xmlids) | set(desired.access.group_xmlids(self.major)), key=str)
         models = self._models_read(desired)
         first = ReadBatch()
         company = self._add_company(first, desired)
@@ -134,12 +141,19 @@ class LiveReader:
         kinds = {r.kind for r in desired} | {o.kind for o in snap.owned.values()}
         reads = {key: self._add_kind(third, snap, KINDS[key], desired) for key in sorted(kinds)}
         alikes = self._add_lookalikes(third, snap, desired)
+        users = (third.add(access_read.USERS_MODEL, access_read.users_domain(), access_read.user_fields(self.major),
+                           archived=True) if desired.access is not None else None)
         third.run(self.client)
         for key, request in {**early, **late}.items():
             self._resolve_lookup(snap.resolver, key, request.rows)
         for key, kind_reads in reads.items():
             self._take_kind(snap, KINDS[key], kind_reads)
         self._take_lookalikes(snap, alikes)
+        if users is not None and desired.access is not None:
+            groups = {x: snap.resolver.lookup("ir.model.data", "xmlid", x)
+                      for x in desired.access.group_xmlids(self.major)}
+            snap.access = access_read.access_live(users.rows, {x: v[0] for x, v in groups.items() if v},
+                                                  company_id, self.major)
         return snap
 
     def scope_ids(self, desired: DesiredState) -> tuple[int | None, int | None]:
@@ -202,7 +216,8 @@ class LiveReader:
         return sorted(fields)
 
     def _models_read(self, desired: DesiredState) -> set[str]:
-        return {KINDS[r.kind].model for r in desired} | {k.model for k in KINDS.values() if k.owned}
+        extra = {access_read.USERS_MODEL} if desired.access is not None else set()
+        return {KINDS[r.kind].model for r in desired} | {k.model for k in KINDS.values() if k.owned} | extra
 
     # -- external IDs ------------------------------------------------------------------------
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
+from harmonizer.access.model import AccessFinding
+
 FORMAT_VERSION = 1
 REDACTED = "(sensitive value)"
 
@@ -133,6 +135,9 @@ class SitePlan:
     warehouse_id: int | None
     changes: tuple[Change, ...]
     fingerprints: dict[str, str] = field(default_factory=dict)
+    #: Access policy findings (warnings: a plan never changes who holds what, except the
+    #: ``user_groups`` changes of ``enforce: required_roles``); see ``harmonizer.access``.
+    access: tuple[AccessFinding, ...] = ()
 
     @property
     def counts(self) -> Counts:
@@ -164,6 +169,7 @@ class SitePlan:
             "summary": {"create": counts.create, "update": counts.update, "delete": counts.delete},
             "changes": [c.to_dict() for c in self.changes],
             "fingerprints": dict(self.fingerprints),
+            "access": [f.to_dict() for f in self.access],
         }
 
     @classmethod
@@ -175,6 +181,7 @@ class SitePlan:
             warehouse_id=data["warehouse_id"],
             changes=tuple(Change.from_dict(c) for c in data["changes"]),
             fingerprints=dict(data.get("fingerprints", {})),
+            access=tuple(AccessFinding.from_dict(f) for f in data.get("access", ())),
         )
 
 

@@ -17,8 +17,11 @@ Rules it keeps:
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import replace
 from typing import Any
 
+from harmonizer.access.evaluate import evaluate
 from harmonizer.errors import SiteError
 from harmonizer.kinds.base import Kind
 from harmonizer.kinds.refs import ResourceRefs, UnresolvedReference
@@ -238,5 +241,10 @@ class Planner:
 
 
 def plan_site(desired: DesiredState, live: LiveSnapshot, *, url: str, database: str,
-              odoo_version: str) -> SitePlan:
-    return Planner(desired, live).plan(url=url, database=database, odoo_version=odoo_version)
+              odoo_version: str, today: dt.date | None = None) -> SitePlan:
+    """The site's plan; with an access policy, its findings as of ``today`` (default: today) too."""
+    site_plan = Planner(desired, live).plan(url=url, database=database, odoo_version=odoo_version)
+    if desired.access is None or live.access is None:
+        return site_plan
+    findings = evaluate(desired.access, live.access, live.major, today or dt.date.today())
+    return replace(site_plan, access=findings)

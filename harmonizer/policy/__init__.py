@@ -1,4 +1,4 @@
-"""Policy building blocks: approval matrix, escalation, business events, finance controls.
+"""Policy building blocks: approval matrix, escalation, business events, finance controls, access.
 
 Rollout teams write policy, not automation plumbing: a template's resource file may hold,
 next to kind keys, the block keys of ``BLOCKS``. Each block's body is rendered by Jinja
@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from harmonizer.errors import ConfigError, ConfigErrors, Location
+from harmonizer.policy.access import AccessPolicy, compile_access
 from harmonizer.policy.approval_matrix import ApprovalMatrix, compile_matrix
 from harmonizer.policy.base import RULE_NAME, CompiledResource, PolicyContext, PolicyError
 from harmonizer.policy.describe import describe_blocks, describe_policies
@@ -37,6 +38,7 @@ BLOCKS: Mapping[str, type[BaseModel]] = {
     "escalation": Escalation,
     "business_events": BusinessEvents,
     "finance_controls": FinanceControls,
+    "access_policy": AccessPolicy,
 }
 
 
@@ -92,6 +94,8 @@ def compile_blocks(blocks: Mapping[str, Mapping[str, Any]], context: Mapping[str
         where = _where(key, locations)
         raw = (nodes or {}).get(key, blocks[key])
         rule_where = {rule: _line(where, raw, ("rules", rule)) for rule in getattr(models[key], "rules", {}) or {}}
+        if key == "access_policy":  # its rules are its roles
+            rule_where = {role: _line(where, raw, ("roles", role)) for role in models[key].roles}
         try:
             out.extend(_compile_one(key, models[key], models, ctx, where, rule_where))
         except PolicyError as exc:
@@ -110,6 +114,8 @@ def _compile_one(key: str, model: Any, models: Mapping[str, Any], ctx: PolicyCon
         return compile_escalation(model, models.get("approval_matrix"), where, rule_where)
     if key == "business_events":
         return compile_events(model, ctx, where)
+    if key == "access_policy":
+        return compile_access(model, where, rule_where)
     return compile_finance(model, ctx, where)
 
 

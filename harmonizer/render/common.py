@@ -115,3 +115,17 @@ def site_rows(plan: Plan) -> list[SiteRow]:
             for s in plan.sites]
     rows.extend(SiteRow(f.site, None, STATUS_FAILED) for f in plan.failures)
     return rows
+
+
+def access_lines(site: SitePlan) -> list[str]:
+    """One line per access policy finding of a plan (warnings: a plan never removes access)."""
+    out = []
+    for finding in site.access:
+        mark = "accepted" if not finding.failing else finding.severity
+        line = f"[{mark}] {finding.message} ({finding.rule}, {finding.location})"
+        if finding.failing and finding.fix:
+            line += f"; to resolve: {finding.fix}"
+        elif finding.exception is not None:
+            line += f"; exception by {finding.exception.owner} until {finding.exception.expires}"
+        out.append(line)
+    return out

@@ -16,6 +16,9 @@ from dataclasses import dataclass
 from harmonizer.drift.model import DriftClass, DriftReport, FieldDrift, ResourceDrift, SiteDrift, worst
 from harmonizer.render.common import visible
 
+#: Resources of the drift report that are access policy findings (``harmonizer.drift.classify``).
+ACCESS_KIND = "access_policy"
+
 CLASS_LABELS = {
     DriftClass.STANDARD: "standard",
     DriftClass.SANCTIONED: "sanctioned variation",
@@ -69,11 +72,15 @@ def waiver_text(resource: ResourceDrift, field: FieldDrift | None) -> str:
     if waiver is None:
         return ""
     state = f"expired {waiver.expires}" if waiver.expired else f"until {waiver.expires}"
-    return f"waiver by {visible(waiver.owner)} {state}: {visible(waiver.reason)}"
+    label = "exception" if resource.kind == ACCESS_KIND else "waiver"
+    return f"{label} by {visible(waiver.owner)} {state}: {visible(waiver.reason)}"
 
 
 def finding_sentence(resource: ResourceDrift, field: FieldDrift | None) -> str:
     """One line: what is wrong (or waived), with the values and who/when."""
+    if resource.kind == ACCESS_KIND:  # an access finding says it all in its note
+        extra = waiver_text(resource, None)
+        return f"{resource.address}: {visible(resource.note or '')}" + (f" ({extra})" if extra else "")
     if field is None:
         what = CLASS_LABELS[resource.cls] if resource.cls is not DriftClass.WAIVED else "waived"
         text = f"{resource.address}: {what}"
@@ -92,6 +99,8 @@ def sanctioned(site: SiteDrift) -> list[tuple[ResourceDrift, FieldDrift]]:
 
 
 def variation_sentence(resource: ResourceDrift, field: FieldDrift) -> str:
+    if resource.kind == ACCESS_KIND:
+        return finding_sentence(resource, field)
     via = f" via {', '.join(field.variables)}" if field.variables else ""
     return (f"{resource.address} {field.key}: {one_line(field.site)} (standard {one_line(field.standard)}"
             f"{via})")

@@ -17,6 +17,7 @@ import re
 from harmonizer.plan.model import Action, Change, FieldChange, Plan, SitePlan
 from harmonizer.render.common import (
     VERBS,
+    access_lines,
     block_lines,
     compact_diff,
     plan_sentence,
@@ -107,6 +108,9 @@ def _site_section(site: SitePlan) -> list[str]:
     ]
     for change in site.pending:
         out += change_section(change)
+    warnings = access_lines(site)
+    if warnings:
+        out += ["### Access policy findings", "", *(f"- {escape(line)}" for line in warnings), ""]
     return out
 
 

@@ -42,6 +42,7 @@ from harmonizer.render.common import (
     STATUS_FAILED,
     STATUS_IN_SYNC,
     VERBS,
+    access_lines,
     block_lines,
     compact_diff,
     plan_sentence,
@@ -168,6 +169,13 @@ def _print_site(console: Console, site: SitePlan) -> None:
         console.print()
         for change in left_out:
             console.print(Text(f"{CHANGE_INDENT}  {visible(change.address)}: {visible(change.reason or '')}", "dim"))
+    warnings = access_lines(site)
+    if warnings:
+        console.print()
+        console.print(Text(f"{CHANGE_INDENT}Access policy ({len(warnings)} finding(s); plan and apply never "
+                           "remove access):", "bold yellow"))
+        for line in warnings:
+            console.print(Text(f"{CHANGE_INDENT}  ! {visible(line)}", "yellow"))
     console.print()
     console.print(Text(visible(plan_sentence(site)), "bold"))
 

@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from harmonizer.sandbox.demo.people import load_people
 from harmonizer.sandbox.env import Env
 from harmonizer.sandbox.seed import seed_users
 
@@ -18,7 +19,8 @@ HERE = Path(__file__).parent
 
 
 def fixture_names() -> list[str]:
-    return sorted(p.stem for p in HERE.glob("*.json") if p.stem not in ("base", "company_records", "no_records"))
+    parts = ("base", "company_records", "no_records", "people")  # data files, not fixtures
+    return sorted(p.stem for p in HERE.glob("*.json") if p.stem not in parts)
 
 
 def load_fixture(env: Env, name: str) -> None:
@@ -41,6 +43,7 @@ def load_fixture(env: Env, name: str) -> None:
         wh_id = scoped["stock.warehouse"]._create({"name": warehouse["name"], "code": warehouse["code"],
                                                     "company_id": company_id})
         _xmlid(admin, f"harmonia_demo.warehouse_{company['key']}", "stock.warehouse", wh_id)
+    load_people(admin, name, {c["key"]: cid for c, cid in zip(fixture["companies"], company_ids, strict=True)})
 
 
 def _create_company(env: Env, company: dict[str, Any]) -> int:

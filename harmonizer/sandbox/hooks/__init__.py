@@ -5,12 +5,12 @@
 
 from __future__ import annotations
 
-from harmonizer.sandbox.hooks import automation, company, delivery, ir, stock
+from harmonizer.sandbox.hooks import automation, company, delivery, ir, stock, users
 from harmonizer.sandbox.hooks.base import HookRegistry, ModelHooks
 
 
 def hooks_17() -> list[ModelHooks]:
-    return [*ir.HOOKS, *automation.HOOKS, *stock.HOOKS, *company.HOOKS, *delivery.HOOKS]
+    return [*ir.HOOKS, *automation.HOOKS, *stock.HOOKS, *company.HOOKS, *delivery.HOOKS, *users.HOOKS]
 
 
 def registry_17() -> HookRegistry:

@@ -192,7 +192,7 @@ class SimpleOrder(ModelHooks):
 HOOKS: list[ModelHooks] = [
     Company(), ConfigSettings(), Carrier(), PriceRule(), ProductCategory(),
     SimpleOrder("res.country", "name"), SimpleOrder("res.country.state", "code"),
-    SimpleOrder("res.currency", "active desc, name"), SimpleOrder("res.groups", "name"),
+    SimpleOrder("res.currency", "active desc, name"),
     SimpleOrder("res.partner.category", "name"), SimpleOrder("mail.activity.type", "sequence, id"),
 SimpleOrder("product.supplierinfo",
                                                                         "sequence, min_qty desc, price, id", None),

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from harmonizer.sandbox.exceptions import UserError
-from harmonizer.sandbox.hooks.base import Method, ModelHooks, Row
+from harmonizer.sandbox.hooks.base import Method, ModelHooks, Row, Vals
+from harmonizer.sandbox.hooks.users import users_after_change, users_compute
 
 if TYPE_CHECKING:
     from harmonizer.sandbox.env import Env
@@ -77,6 +78,16 @@ class Users(ModelHooks):
 
     def methods(self) -> dict[str, Method]:
         return {"context_get": context_get}
+
+    def after_create(self, env: Env, rec_id: int, vals: Vals) -> None:
+        users_after_change(env, [rec_id], vals)
+
+    def after_write(self, env: Env, ids: list[int], vals: Vals) -> None:
+        users_after_change(env, ids, vals)
+
+    def compute(self, env: Env, field: str, rows: list[Row]) -> list[Any] | None:
+        found = users_compute(env, field, rows)
+        return found if found is not None else super().compute(env, field, rows)
 
     def before_unlink(self, env: Env, ids: list[int]) -> None:
         # base.user_admin (the stand-in's "admin" login) cannot be deleted, only archived

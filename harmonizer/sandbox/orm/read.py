@@ -47,6 +47,10 @@ class ReadMixin:
     def _field_values(self: Model, field: FieldSpec, rows: list[dict[str, Any]]) -> list[Any]:
         if field.has_column:
             return [to_read(self.env, field, row.get(field.name)) for row in rows]
+        if field.is_x2many and not field.store:  # a computed x2many (19.0's all_group_ids)
+            computed = self.hooks.compute(self.env, field.name, rows)
+            if computed is not None:
+                return computed
         if field.is_x2many and (field.store or self._delegation(field.name) is None):
             ids = self._x2many_ids(field, [row["id"] for row in rows])
             return [ids.get(row["id"], []) for row in rows]
