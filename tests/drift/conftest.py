@@ -38,6 +38,18 @@ def converge(app: Harmonizer, *sites: str) -> None:
         assert not app.plan_one(site).has_changes, f"{site} did not converge"
 
 
+def review_access(app: Harmonizer, site: str = "warehouse-3") -> None:
+    """Resolve the access finding the sandbox seeds at warehouse-3, as a person would in Odoo:
+    Tom Becker (east.manager) approves purchases, so he no longer confirms receipts."""
+    with app.session(site) as session:
+        writer = session.writer()
+        [user] = writer.search_read("res.users", [("login", "=", "east.manager")], ["id"])
+        [group] = writer.search_read("ir.model.data", [("module", "=", "stock"), ("name", "=", "group_stock_user")],
+                                     ["res_id"])
+        field = "group_ids" if session.version.major >= 19 else "groups_id"
+        writer.write("res.users", [user["id"]], {field: [(3, group["res_id"])]})
+
+
 def make_orphan(app: Harmonizer, site: str, name: str = "legacy_edi_gateway") -> None:
     """An owned system parameter no template declares (what an older template version left)."""
     with app.session(site) as session:

@@ -12,7 +12,7 @@ from harmonizer.drift import DriftClass, DriftReport, SiteStatus, run_drift
 from harmonizer.drift.model import FieldDrift, ResourceDrift
 from harmonizer.project import Harmonizer
 
-from .conftest import converge, make_app, make_orphan
+from .conftest import converge, make_app, make_orphan, review_access
 
 ESCALATION = "scheduled_action.escalate_overdue_approvals"
 APPROVALS = "company_settings.purchase_approval"
@@ -44,6 +44,7 @@ def _edit_by_hand(app: Harmonizer, site: str, xmlid: str, values: dict[str, obje
 def fleet(demo: Path) -> Harmonizer:
     app = make_app(demo)
     converge(app, "warehouse-1", "warehouse-3")
+    review_access(app)
     return app
 
 
