@@ -30,7 +30,9 @@ def test_every_site_compiles_the_governance_blocks_and_validates() -> None:
         compiled = [r for r in state if r.block is not None]
         assert {r.block for r in compiled} == {"approval_matrix", "escalation", "business_events", "finance_controls"}
         assert all(str(r.location).startswith(GOVERNANCE + ":") for r in compiled)
-        assert set(state.policies) == {"approval_matrix", "escalation", "business_events", "finance_controls"}
+        assert set(state.policies) == {"approval_matrix", "escalation", "business_events", "finance_controls",
+                                       "access_policy"}  # checked, not compiled (access.yaml)
+        assert state.access is not None and state.access.location.file.endswith("access.yaml")
 
 
 def test_site_values_reach_their_rules_and_only_them() -> None:
