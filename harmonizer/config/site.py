@@ -66,24 +66,24 @@ class ScopeSpec(BaseModel):
     warehouse: str | None = None
 
 
-class WaiverSpec(BaseModel):
+class AcceptedSpec(BaseModel):
+    """What every accepted deviation carries: who owns it, why, until when."""
+
     model_config = ConfigDict(extra="forbid", strict=True)
 
+    owner: str
+    reason: str
+    expires: dt.date = Field(strict=False)
+
+
+class WaiverSpec(AcceptedSpec):
     address: str
     field: str
-    owner: str
-    reason: str
-    expires: dt.date = Field(strict=False)
 
 
-class AccessExceptionSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
-
+class AccessExceptionSpec(AcceptedSpec):
     rule: str
     login: str
-    owner: str
-    reason: str
-    expires: dt.date = Field(strict=False)
 
 
 class SiteSpec(BaseModel):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from harmonizer.cli import main
 from harmonizer.drift import DriftClass, SiteStatus, run_drift
 from harmonizer.plan.live import LiveReader
 from harmonizer.project import Harmonizer
+from tests.drift.conftest import copy_demo
 
 REPO = Path(__file__).resolve().parents[2]
 ENV = {"HARMONIZER_N8N_TOKEN": "access-test-token"}
@@ -26,11 +26,7 @@ TODAY = dt.date(2026, 12, 6)
 
 
 def _copy(root: Path) -> Path:
-    root.mkdir(parents=True)
-    for name in ("sites", "site_templates"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "sandbox.yaml", root / "sandbox.yaml")
-    return root
+    return copy_demo(root)
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ conflicting pair of roles through an implied group), the finding read back, the 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ import pytest
 from harmonizer.drift import DriftClass, run_drift
 from harmonizer.odoo.session import OdooSession
 from harmonizer.project import Harmonizer
+from tests.live.conftest import site_yaml
 
 pytestmark = pytest.mark.live
 
@@ -79,13 +79,7 @@ def _project(root: Path, live: dict[str, str], scope: dict[str, Any]) -> Path:
     (folder / "template.yaml").write_text(TEMPLATE)
     (folder / "access.yaml").write_text(ACCESS)
     (root / "sites").mkdir()
-    protocol = os.environ.get("HARMONIZER_LIVE_PROTOCOL")
-    (root / "sites" / "live.yaml").write_text(
-        "template: access-check\nodoo:\n"
-        f"  url: {live['HARMONIZER_LIVE_URL']}\n  database: {live['HARMONIZER_LIVE_DB']}\n"
-        f"  login: {live['HARMONIZER_LIVE_LOGIN']}\n  password_env: HARMONIZER_LIVE_PASSWORD\n"
-        + (f"  protocol: {protocol}\n" if protocol else "")
-        + f"scope:\n  company: {scope['company']}\n")
+    (root / "sites" / "live.yaml").write_text(site_yaml(live, {"company": scope["company"]}, {}, "access-check"))
     return root
 
 

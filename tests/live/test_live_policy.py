@@ -27,6 +27,7 @@ from harmonizer.errors import OdooError
 from harmonizer.odoo.session import OdooSession
 from harmonizer.policy import CompiledResource, compile_blocks
 from harmonizer.project import Harmonizer
+from tests.live.conftest import site_yaml
 from tests.policy.helpers import EXAMPLE, context, render, site_values
 
 pytestmark = pytest.mark.live
@@ -96,13 +97,7 @@ def _write_project(root: Path, live: dict[str, str], scope: dict[str, Any], endp
     YAML().dump(resources, out)
     (template / "policy.yaml").write_text(out.getvalue())
     (root / "sites").mkdir()
-    protocol = os.environ.get("HARMONIZER_LIVE_PROTOCOL")
-    (root / "sites" / "live.yaml").write_text(
-        "template: policy-live\nodoo:\n"
-        f"  url: {live['HARMONIZER_LIVE_URL']}\n  database: {live['HARMONIZER_LIVE_DB']}\n"
-        f"  login: {live['HARMONIZER_LIVE_LOGIN']}\n  password_env: HARMONIZER_LIVE_PASSWORD\n"
-        + (f"  protocol: {protocol}\n" if protocol else "")
-        + f"scope:\n  company: {scope['company']}\n")
+    (root / "sites" / "live.yaml").write_text(site_yaml(live, {"company": scope["company"]}, {}, "policy-live"))
     return {r.address: r for r in compiled}
 
 
