@@ -24,6 +24,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from harmonizer.errors import OdooError
+from harmonizer.model import versions_match
 from harmonizer.odoo.session import OdooSession
 from harmonizer.policy import CompiledResource, compile_blocks
 from harmonizer.project import Harmonizer
@@ -236,7 +237,8 @@ def test_the_whole_governance_example_is_accepted_and_converges(
         again = project.plan(["live"])
         assert not again.has_changes, [(c.address, [f.key for f in c.fields]) for c in again.sites[0].pending]
         owned = {row["name"] for row in _owned(odoo)}
-        assert {f"automation__{r.name}" for r in compiled if r.kind == "automation"} <= owned
+        assert {f"automation__{r.name}" for r in compiled if r.kind == "automation"
+                and (r.odoo_versions is None or versions_match(r.odoo_versions, odoo.version.major))} <= owned
     finally:
         _cleanup(tmp_path, odoo, [])
         odoo.writer().write("res.company", [scope["company_id"]],

@@ -172,3 +172,16 @@ def test_json2_and_xmlrpc_see_the_same_converged_site(template_project: Callable
     converge_twice(app, ["over-xmlrpc"])
     after = app.plan(["over-json2"])
     assert not after.failures and not after.has_changes, _pending(after)
+
+
+def test_a_site_moved_from_its_minimum_to_its_maximum_converges(template_project: Callable[[Sites], Harmonizer],
+                                                                live: dict[str, str], scope: dict[str, Any],
+                                                                tmp_path: Path) -> None:
+    """The same bounds as updates of existing records: apply at the minimum, then every
+    overridable variable at its maximum on the same site."""
+    app = template_project({"walk": (scope, bound_values("min"))})
+    converge_twice(app, ["walk"])
+    (tmp_path / "sites" / "walk.yaml").write_text(site_yaml(live, scope, bound_values("max")))
+    moved = Harmonizer(tmp_path, env=app.env)
+    assert moved.plan(["walk"]).has_changes
+    converge_twice(moved, ["walk"])
