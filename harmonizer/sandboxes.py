@@ -3,7 +3,8 @@
 ``sandbox.yaml`` at the project root names, per database, the stand-in fixture to start
 from and an optional ``history``: steps replayed once through the stand-in's own RPC, so
 a demo database can look like a real one (a past rollout, then edits made by hand). A
-``<database>.seeded`` marker beside the database makes this happen once.
+``<database>.seeded`` marker beside the database makes this happen once. A step
+``operations: <name>`` seeds weeks of operational history (``harmonizer.sandbox.operations``).
 """
 
 from __future__ import annotations
@@ -42,7 +43,10 @@ def ensure_sandbox(app: Harmonizer, site: Any) -> None:
     _seeding.add(key)
     try:
         for step in spec.get("history", []):
-            _replay(app, site.name, step)
+            if "operations" in step:
+                _operations(server, database, str(step["operations"]))
+            else:
+                _replay(app, site.name, step)
     finally:
         _seeding.discard(key)
     marker.write_text("seeded\n")
@@ -63,6 +67,17 @@ def _database_spec(root: Path, database: str) -> dict[str, Any]:
         return {"fixture": "demo"}
     doc = plain(load_mapping(path, SANDBOX_FILE))
     return dict((doc.get("databases") or {}).get(database) or {"fixture": "demo"})
+
+
+def _operations(server: Any, database: str, name: str) -> None:
+    """Weeks of orders, deliveries and approvals (``harmonizer/sandbox/operations/<name>.json``)."""
+    from harmonizer.sandbox.operations import history_names, seed_operations
+
+    if name not in history_names():
+        raise ConfigError(f"{SANDBOX_FILE}: unknown operations history {name!r} "
+                          f"(known: {', '.join(history_names())})")
+    with server.env(database) as env:
+        seed_operations(env, name)
 
 
 def _replay(app: Harmonizer, site_name: str, step: dict[str, Any]) -> None:
