@@ -1,4 +1,5 @@
-"""Policy building blocks: approval matrix, escalation, business events, finance controls, access.
+"""Policy building blocks: approval matrix, escalation, business events, finance controls, access,
+health.
 
 Rollout teams write policy, not automation plumbing: a template's resource file may hold,
 next to kind keys, the block keys of ``BLOCKS``. Each block's body is rendered by Jinja
@@ -27,6 +28,7 @@ from harmonizer.policy.describe import describe_blocks, describe_policies
 from harmonizer.policy.escalation import Escalation, compile_escalation
 from harmonizer.policy.events import BusinessEvents, compile_events
 from harmonizer.policy.finance import FinanceControls, compile_finance
+from harmonizer.policy.health import HealthThresholds, compile_health
 from harmonizer.policy.versions import constrain
 
 __all__ = ["BLOCKS", "CompiledResource", "PolicyContext", "compile_blocks", "describe_blocks",
@@ -39,6 +41,7 @@ BLOCKS: Mapping[str, type[BaseModel]] = {
     "business_events": BusinessEvents,
     "finance_controls": FinanceControls,
     "access_policy": AccessPolicy,
+    "health": HealthThresholds,
 }
 
 
@@ -116,6 +119,8 @@ def _compile_one(key: str, model: Any, models: Mapping[str, Any], ctx: PolicyCon
         return compile_events(model, ctx, where)
     if key == "access_policy":
         return compile_access(model, where, rule_where)
+    if key == "health":
+        return compile_health(model)
     return compile_finance(model, ctx, where)
 
 
