@@ -211,6 +211,23 @@ class Harmonizer:
                                      reverts=reverts)
                 return result
 
+    # -- operations: health and pilot metrics (``harmonizer.health``, ``harmonizer.metrics``) --
+
+    def health(self, selectors: list[str], *, concurrency: int = 8, on_event: SiteEvent | None = None):  # type: ignore[no-untyped-def]
+        """The ``HealthReport`` of the selected sites (read in parallel, read-only)."""
+        from harmonizer.health import run_health
+
+        return run_health(self, selectors, concurrency=concurrency, on_event=on_event)
+
+    def metrics(self, selectors: list[str], *, weeks: int = 12, compare: list[str] | None = None,  # type: ignore[no-untyped-def]
+                concurrency: int = 8, on_event: SiteEvent | None = None):
+        """The ``MetricsReport`` of the selected sites over ``weeks`` weeks; ``compare`` names groups
+        of sites by selector (``tag=pilot``, ``tag=rest``) to put side by side."""
+        from harmonizer.metrics import run_metrics
+
+        return run_metrics(self, selectors, weeks=weeks, compare=compare, concurrency=concurrency,
+                           on_event=on_event)
+
     # -- change safety (``harmonizer.safety``) -------------------------------------------
 
     @property

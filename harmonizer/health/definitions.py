@@ -20,6 +20,7 @@ from harmonizer.policy.health import HealthThresholds, thresholds_of
 
 TIME_TRIGGERS = frozenset({"on_time", "on_time_created", "on_time_updated"})
 _DELAY_HOURS = {"minutes": 1 / 60, "hour": 1, "day": 24, "month": 730}
+DRAFT_STATES = ["draft", "sent"]
 
 
 @dataclass(frozen=True)
@@ -157,3 +158,14 @@ def _activities(automations: list[AutomationDef], actions: Mapping[str, Mapping[
                 key = (str(body["activity_summary"]), str(body.get("model") or automation.model))
                 seen.setdefault(key, ActivityDef(key[0], key[1], body.get("activity_type")))
     return tuple(seen.values())
+
+
+def draft_domain(domain: list[Any] | None) -> list[Any] | None:
+    """A block rule's condition on confirmed orders, asked of drafts: its ``state`` leaves become
+    ``state in (draft, sent)``; None when nothing but the state is left (no threshold)."""
+    if domain is None or any(isinstance(leaf, str) for leaf in domain):
+        return None
+    rest = [tuple(leaf) for leaf in domain if not (isinstance(leaf, list | tuple) and leaf[0] == "state")]
+    if not rest:
+        return None
+    return [("state", "in", DRAFT_STATES), *rest]

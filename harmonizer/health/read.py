@@ -33,7 +33,7 @@ from typing import Any
 from harmonizer.errors import OdooError, TransportError
 from harmonizer.odoo.reader import OdooReader
 
-from .definitions import TIME_TRIGGERS, AutomationDef, Definitions
+from .definitions import TIME_TRIGGERS, AutomationDef, Definitions, draft_domain
 from .model import (
     AGE_BUCKETS,
     ApprovalHealth,
@@ -54,7 +54,6 @@ _HOURS = {"minutes": 1 / 60, "hours": 1, "days": 24, "weeks": 168, "months": 730
 #: The date that marks the transition an on-write event rule reacts to, per model and state.
 _TRANSITION_DATE = {("sale.order", "sale"): "date_order", ("stock.picking", "done"): "date_done",
                     ("stock.move", "done"): "date"}
-DRAFT_STATES = ["draft", "sent"]
 
 
 @dataclass(frozen=True)
@@ -283,7 +282,7 @@ class HealthReader:
         for auto in self.defs.blocks:
             if auto.model != "sale.order":
                 continue
-            domain = _draft_domain(auto.domain)
+            domain = draft_domain(auto.domain)
             if domain is None:
                 rules.append(RuleCount(auto.address, None, "its condition has no threshold to check drafts against"))
                 continue
@@ -292,7 +291,7 @@ class HealthReader:
         counted = [r.count for r in rules if r.count is not None]
         blocked = None
         if counted:
-            ors = [_draft_domain(a.domain) for a in self.defs.blocks if a.model == "sale.order"]
+            ors = [draft_domain(a.domain) for a in self.defs.blocks if a.model == "sale.order"]
             usable = [d for d, r in zip(ors, rules, strict=True) if d is not None and r.count is not None]
             blocked = self._union_count(usable) if len(usable) > 1 else counted[0]
         stock = sum(1 for a in activities if _m2o_id(a.get("activity_type_id")) in self.stock_types)
@@ -321,17 +320,6 @@ def _transition_field(auto: AutomationDef) -> str:
             if field:
                 return field
     return "write_date"
-
-
-def _draft_domain(domain: list[Any] | None) -> list[Any] | None:
-    """A block rule's condition on confirmed orders, asked of drafts: its ``state`` leaves become
-    ``state in (draft, sent)``; None when nothing but the state is left (no threshold)."""
-    if domain is None or any(isinstance(leaf, str) for leaf in domain):
-        return None
-    rest = [tuple(leaf) for leaf in domain if not (isinstance(leaf, list | tuple) and leaf[0] == "state")]
-    if not rest:
-        return None
-    return [("state", "in", DRAFT_STATES), *rest]
 
 
 def _m2o_id(value: Any) -> int | None:
