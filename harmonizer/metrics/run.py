@@ -81,7 +81,7 @@ def _groups(app: Harmonizer, names: list[str], compare: list[str]) -> list[tuple
         if label == REST and token in (REST, f"tag={REST}") and not tagged:
             members = [n for n in names if n not in taken]
         else:
-            chosen = set(app.select([token]))
+            chosen = set(app.select([token.removeprefix("site=")]))
             members = [n for n in names if n in chosen]
         if not members:
             raise HarmonizerError(f"--compare {token}: no selected site in this group")
