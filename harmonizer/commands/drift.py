@@ -21,18 +21,36 @@ CONCURRENCY_ENV = "HARMONIZER_DRIFT_CONCURRENCY"
 DEFAULT_CONCURRENCY = 8  # harmonizer.drift.DEFAULT_CONCURRENCY, without importing the engine at start-up
 
 
-def _emit(report, fmt: str, out: Path | None) -> None:  # type: ignore[no-untyped-def]
+def _emit(report, fmt: str, out: Path | None, pages: dict[str, Path | None] | None = None) -> None:  # type: ignore[no-untyped-def]
     from harmonizer.render.drift_formats import render_drift
 
     if fmt == "html" and out is None:
         raise click.UsageError("--format html needs --out FILE (one self-contained page)")
-    text = render_drift(report, fmt, color=color_enabled() and fmt == "text" and out is None)
+    links = _site_links(report, out, pages or {}) if fmt == "html" and out is not None else None
+    text = render_drift(report, fmt, color=color_enabled() and fmt == "text" and out is None, links=links)
     if out is None:
         click.echo(text, nl=False)
         return
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
     stderr(f"Wrote the drift report ({fmt}) to {out}.")
+
+
+def _site_links(report, out: Path, pages: dict[str, Path | None]) -> dict[str, list[tuple[str, str]]]:  # type: ignore[no-untyped-def]
+    """Links from the drift page to each site's section of the health and metrics pages: the
+    given files, else ``health.html``/``metrics.html`` beside ``--out``; a site is linked only
+    where that page has its section (``id="site-<name>"``)."""
+    links: dict[str, list[tuple[str, str]]] = {}
+    for label in ("health", "metrics"):
+        page = pages.get(label) or out.parent / f"{label}.html"
+        if not page.is_file():
+            continue
+        text = page.read_text(encoding="utf-8", errors="replace")
+        href = Path(os.path.relpath(page.resolve(), out.parent.resolve())).as_posix()
+        for site in report.sites:
+            if f'id="site-{site.site}"' in text:
+                links.setdefault(site.site, []).append((label, f"{href}#site-{site.site}"))
+    return links
 
 
 def _notify(report, url: str | None, timeout: float, attempts: int) -> None:  # type: ignore[no-untyped-def]
@@ -57,11 +75,16 @@ def register(group: click.Group) -> None:
     @click.option("--notify-attempts", type=click.IntRange(min=1, max=10), default=3, show_default=True)
     @click.option("--progress/--no-progress", default=None,
                   help="Per-site progress on stderr (default: on; rich on a terminal, plain lines otherwise).")
+    @click.option("--health-page", type=click.Path(dir_okay=False, path_type=Path),
+                  help="HTML: link each site to its section of this health page (default: health.html beside --out).")
+    @click.option("--metrics-page", type=click.Path(dir_okay=False, path_type=Path),
+                  help="HTML: link each site to its section of this metrics page (default: metrics.html beside --out).")
     @click.pass_context
     @handle_errors
     def drift(ctx: click.Context, selectors: tuple[str, ...], sites: tuple[str, ...], tags: tuple[str, ...],
               fmt: str, out: Path | None, concurrency: int | None, shard: str | None, notify_url: str | None,
-              notify_timeout: float, notify_attempts: int, progress: bool | None) -> None:
+              notify_timeout: float, notify_attempts: int, progress: bool | None, health_page: Path | None,
+              metrics_page: Path | None) -> None:
         """Classify every managed field of sites: standard, sanctioned, waived, drift, missing, orphaned.
 
         `harmonizer drift merge FILES...` combines JSON reports (one per --shard) into one.
@@ -72,7 +95,7 @@ def register(group: click.Group) -> None:
             report = _merge(selectors[1:])
         else:
             report = _run(ctx, selectors_from(selectors, sites, tags), concurrency, shard, progress)
-        _emit(report, fmt, out)
+        _emit(report, fmt, out, {"health": health_page, "metrics": metrics_page})
         _notify(report, notify_url, notify_timeout, notify_attempts)
         sys.exit(report.exit_code)
 

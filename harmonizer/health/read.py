@@ -271,7 +271,7 @@ class HealthReader:
             basis = f"{field} + {delay:g} h in the window"
         else:
             field = "create_date" if auto.trigger == "on_create" else _transition_field(auto)
-            start, end = self.window_start, self.now
+            start, end = self.window_start, self.now + dt.timedelta(seconds=1)  # Odoo stamps microseconds
             basis = f"{field} in the window"
         count, error = self.count(auto.model, [*auto.domain, (field, ">=", stamp(start)), (field, "<", stamp(end))])
         return EventCount(auto.address, auto.name, auto.model, count, error or basis)

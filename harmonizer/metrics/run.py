@@ -50,7 +50,9 @@ def run_metrics(app: Harmonizer, selectors: list[str], *, weeks: int = DEFAULT_W
     if weeks < 1:
         raise HarmonizerError(f"weeks must be at least 1, got {weeks}")
     event = on_event or (lambda _site, _stage: None)
-    moment = (now or dt.datetime.now(dt.UTC)).replace(tzinfo=None, microsecond=0)
+    # Odoo stamps records with microseconds; the window ends at the next whole second, so a
+    # record created a moment ago (in this very second) is in it.
+    moment = (now or dt.datetime.now(dt.UTC)).replace(tzinfo=None, microsecond=0) + dt.timedelta(seconds=1)
     names = app.select(selectors)
     groups = _groups(app, names, compare or [])
     start, end = window(moment, weeks)

@@ -12,7 +12,7 @@ from typing import Protocol
 from harmonizer.drift.model import DriftReport
 from harmonizer.render.drift_markdown import render_drift_markdown
 from harmonizer.render.drift_text import render_drift_text
-from harmonizer.render.html import render_drift_html
+from harmonizer.render.html import SiteLinks, render_drift_html
 
 
 class DriftRenderer(Protocol):
@@ -31,9 +31,13 @@ DRIFT_RENDERERS: dict[str, DriftRenderer] = {
 }
 
 
-def render_drift(report: DriftReport, fmt: str, *, color: bool = False, width: int | None = None) -> str:
+def render_drift(report: DriftReport, fmt: str, *, color: bool = False, width: int | None = None,
+                 links: SiteLinks | None = None) -> str:
+    """``links`` (HTML only): per site, its health and metrics pages."""
     try:
         renderer = DRIFT_RENDERERS[fmt]
     except KeyError:
         raise ValueError(f"unknown drift format {fmt!r}; formats: {', '.join(sorted(DRIFT_RENDERERS))}") from None
+    if fmt == "html" and links:
+        return render_drift_html(report, color=color, width=width, links=links)
     return renderer(report, color=color, width=width)

@@ -8,10 +8,13 @@ Rules:
   are the report's display texts, already redacted, so no secret can reach the page.
 - Content: totals, counts per class, a sites × areas heatmap (cell colour = worst class),
   and per site its resources down to the field with standard / site / live values.
+- ``links`` (optional): per site, relative links to its section of the health and metrics
+  pages (``harmonizer health``/``metrics --format html``), the only links out of the page.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from html import escape
 
 from harmonizer.drift.model import (
@@ -51,7 +54,14 @@ font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace} summary{cursor:pointe
 """
 
 
-def render_drift_html(report: DriftReport, *, color: bool = False, width: int | None = None) -> str:
+#: Per site, links to other reports of it: (label, href), e.g. ("health", "health.html#site-warehouse-1").
+SiteLinks = Mapping[str, Sequence[tuple[str, str]]]
+
+
+def render_drift_html(report: DriftReport, *, color: bool = False, width: int | None = None,
+                      links: SiteLinks | None = None) -> str:
+    """``links``: per site, its health and metrics pages (shown in the heatmap and the site's header)."""
+    links = links or {}
     title = "Harmonizer drift report"
     parts = [
         "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
@@ -60,8 +70,8 @@ def render_drift_html(report: DriftReport, *, color: bool = False, width: int | 
         f"<h1>{title}</h1>",
         f'<p class="muted">{_e(totals_sentence(report))} Created {_e(report.created_at or "-")} by harmonizer '
         f'{_e(report.harmonizer_version or "-")}{_e(f", shard {report.shard}") if report.shard else ""}.</p>',
-        _legend(), _counts(report), _heatmap(report),
-        "<h2>Sites</h2>", *(_site(site) for site in report.sites), "</body>", "</html>",
+        _legend(), _counts(report), _heatmap(report, links),
+        "<h2>Sites</h2>", *(_site(site, links.get(site.site, ())) for site in report.sites), "</body>", "</html>",
     ]
     return "\n".join(parts) + "\n"
 
@@ -88,9 +98,14 @@ def _counts(report: DriftReport) -> str:
             f"<tbody><tr>{cells}</tr></tbody></table>")
 
 
-def _heatmap(report: DriftReport) -> str:
+def _links(links: Sequence[tuple[str, str]]) -> str:
+    return " ".join(f'<a href="{escape(href)}">{_e(label)}</a>' for label, href in links)
+
+
+def _heatmap(report: DriftReport, links: SiteLinks) -> str:
     areas = report.areas()
-    head = "<th>site</th><th>status</th>" + "".join(f"<th>{_e(area_title(a))}</th>" for a in areas)
+    head = ("<th>site</th><th>status</th>" + "".join(f"<th>{_e(area_title(a))}</th>" for a in areas)
+            + ("<th>reports</th>" if links else ""))
     rows = []
     for site in report.sites:
         cells = []
@@ -98,8 +113,9 @@ def _heatmap(report: DriftReport) -> str:
             cell = area_cell(site, area)
             background = COLORS[cell.cls] if cell.cls else (UNCHECKED_COLOR if cell.status else "#ffffff")
             cells.append(f'<td class="cell" style="background:{background}">{_e(cell.text)}</td>')
+        extra = f"<td>{_links(links.get(site.site, ()))}</td>" if links else ""
         rows.append(f'<tr><th><a href="#site-{_e(site.site)}">{_e(site.site)}</a></th>'
-                    f"<td>{_status_badge(site)}</td>{''.join(cells)}</tr>")
+                    f"<td>{_status_badge(site)}</td>{''.join(cells)}{extra}</tr>")
     return (f"<h2>Sites × areas</h2><table><thead><tr>{head}</tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table>")
 
@@ -110,19 +126,20 @@ def _status_badge(site: SiteDrift) -> str:
     return _badge(DriftClass.DRIFT if site.status is SiteStatus.DRIFT else DriftClass.STANDARD, site.status.value)
 
 
-def _site(site: SiteDrift) -> str:
+def _site(site: SiteDrift, links: Sequence[tuple[str, str]] = ()) -> str:
     anchor = f'id="site-{_e(site.site)}"'
+    also = f'<p class="muted">See also: {_links(links)}</p>' if links else ""
     if not site.checked:
         return (f"<h3 {anchor}>{_e(site.site)} {_badge(None, site.status.value)}</h3>"
-                f"<p>{_e(site.error or 'unknown reason')}</p>")
+                f"<p>{_e(site.error or 'unknown reason')}</p>{also}")
     counts = site.counts()
     summary = ", ".join(f"{counts[c]} {c.value}" for c in DriftClass if counts.get(c))
     header = (f"<h3 {anchor}>{_e(site.site)} {_status_badge(site)}</h3>"
               f'<p class="muted">{_e(site_label(site))} · {_e(site.url)} · database {_e(site.database)} · '
               f"Odoo {_e(site.odoo_version)} · {_e(summary or 'nothing managed')}</p>")
     body = "".join(_resource(r) for r in site.resources)
-    return header + (f'<details{" open" if site.status is SiteStatus.DRIFT else ""}><summary>'
-                     f"{len(site.resources)} resource(s)</summary>{body}</details>")
+    return header + also + (f'<details{" open" if site.status is SiteStatus.DRIFT else ""}><summary>'
+                            f"{len(site.resources)} resource(s)</summary>{body}</details>")
 
 
 def _resource(resource: ResourceDrift) -> str:

@@ -207,8 +207,9 @@ def test_describe_shows_the_matrix_and_what_it_compiles_to() -> None:
         assert resource.address in text
 
 
-def test_blocks_registry_names_the_five_blocks() -> None:
-    assert list(BLOCKS) == ["approval_matrix", "escalation", "business_events", "finance_controls", "access_policy"]
+def test_blocks_registry_names_the_six_blocks() -> None:
+    assert list(BLOCKS) == ["approval_matrix", "escalation", "business_events", "finance_controls", "access_policy",
+                            "health"]
 
 
 def _body(out: list[CompiledResource], address: str) -> dict[str, Any]:

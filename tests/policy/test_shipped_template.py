@@ -31,7 +31,7 @@ def test_every_site_compiles_the_governance_blocks_and_validates() -> None:
         assert {r.block for r in compiled} == {"approval_matrix", "escalation", "business_events", "finance_controls"}
         assert all(str(r.location).startswith(GOVERNANCE + ":") for r in compiled)
         assert set(state.policies) == {"approval_matrix", "escalation", "business_events", "finance_controls",
-                                       "access_policy"}  # checked, not compiled (access.yaml)
+                                       "access_policy", "health"}  # checked, not compiled (access.yaml, health.yaml)
         assert state.access is not None and state.access.location.file.endswith("access.yaml")
 
 
