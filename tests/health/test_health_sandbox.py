@@ -128,8 +128,8 @@ def test_thresholds_are_variables_a_site_may_override_within_bounds(tmp_path: Pa
 def test_an_unreachable_site_is_an_error_not_a_crash(tmp_path: Path) -> None:
     root = copy_demo(tmp_path / "project")
     site = root / "sites" / "warehouse-2.yaml"
-    site.write_text(site.read_text().replace("url: sandbox://harmonizer_demo", "url: http://127.0.0.1:9")
-                    .replace("login: admin", "login: admin\n  password_env: HEALTH_TEST_PASSWORD"))
+    site.write_text(site.read_text().replace("url: sandbox://harmonizer_demo", "url: http://127.0.0.1:9", 1)
+                    .replace("\n  login: admin\n", "\n  login: admin\n  password_env: HEALTH_TEST_PASSWORD\n", 1))
     app = Harmonizer(root, env={"HARMONIZER_N8N_TOKEN": TOKEN, "HEALTH_TEST_PASSWORD": "pw"})
     report = run_health(app, ["warehouse-2", "warehouse-3"],
                         now=dt.datetime.now(dt.UTC))

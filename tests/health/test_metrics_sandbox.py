@@ -201,7 +201,7 @@ def test_on_19_the_weeks_come_from_formatted_read_group(tmp_path: Path, report: 
     for name in ("warehouse-2", "warehouse-3"):
         (root / "sites" / f"{name}.yaml").unlink()
     site = root / "sites" / "warehouse-1.yaml"
-    site.write_text(site.read_text().replace("  login: admin", '  login: admin\n  odoo_version: "19.0"'))
+    site.write_text(site.read_text().replace("\n  login: admin\n", '\n  login: admin\n  odoo_version: "19.0"\n', 1))
     app = make_app(root)
     nineteen = run_metrics(app, ["warehouse-1"]).sites[0]
     assert nineteen.ok and nineteen.odoo_version.startswith("19.0"), nineteen.error
