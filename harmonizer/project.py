@@ -2,33 +2,37 @@
 
 Everything the CLI does goes through ``Harmonizer``; it returns plain data (``Plan``,
 ``ApplyResult``, ``DesiredState``) and raises ``HarmonizerError``. It never prints.
+
+The engine behind online operations (Odoo client, planner, executor, safety) is imported
+when first used, so offline commands (``validate``, ``render``, ``sites``) start fast.
+One ``Harmonizer`` logs in once per Odoo database and login (``session``): plan and apply
+of one command, and sites sharing a database, reuse that session; ``close()`` (or leaving
+``with Harmonizer(...)``) ends them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from harmonizer import __version__
-from harmonizer.apply.executor import ApplyResult, Executor, Progress
 from harmonizer.config import load_project
 from harmonizer.errors import ConfigError, HarmonizerError, SiteError
-from harmonizer.kinds.registry import KINDS
-from harmonizer.model import DesiredState, Level
-from harmonizer.odoo.session import OdooSession, connect
-from harmonizer.plan.live import LiveReader
-from harmonizer.plan.model import REDACTED, Action, Change, Plan, SiteFailure, SitePlan
-from harmonizer.plan.planner import plan_site
-from harmonizer.plan.resolve import Resolver
-from harmonizer.safety.fingerprint import fingerprint_key, site_fingerprints
-from harmonizer.safety.guard import check_fresh, record_apply
-from harmonizer.safety.lock import DEFAULT_TTL, operator, site_lock
-from harmonizer.safety.protect import check_targets_found, limit_to_targets
-from harmonizer.safety.service import SiteSafety
+from harmonizer.model import DesiredState
+from harmonizer.safety.lock import DEFAULT_TTL
+
+if TYPE_CHECKING:
+    from harmonizer.apply.executor import ApplyResult, Progress
+    from harmonizer.odoo.session import OdooSession
+    from harmonizer.odoo.settings import ConnectionSettings
+    from harmonizer.plan.model import Change, Plan, SitePlan
+    from harmonizer.safety.service import SiteSafety
 
 PROJECT_ENV = "HARMONIZER_PROJECT"
 STATE_DIR = ".harmonizer"
@@ -44,6 +48,14 @@ def find_root(explicit: str | os.PathLike[str] | None = None, env: Mapping[str, 
         raise ConfigError(f"{root} is not a harmonizer project (no sites/ or site_templates/ folder); "
                           f"use --project DIR or set {PROJECT_ENV}")
     return root
+
+
+@dataclass
+class _SessionSlot:
+    """The one session kept for a connection's settings, used by one caller at a time."""
+
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    session: OdooSession | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +78,8 @@ class Harmonizer:
         self._project = None
         #: Seconds after which a site lock left behind (a killed run) expires.
         self.lock_ttl = DEFAULT_TTL
+        self._slots: dict[ConnectionSettings, _SessionSlot] = {}
+        self._slots_lock = threading.Lock()
 
     @property
     def project(self):  # type: ignore[no-untyped-def]
@@ -92,6 +106,32 @@ class Harmonizer:
 
     @contextmanager
     def session(self, site_name: str) -> Iterator[OdooSession]:
+        """An authenticated session on the site's Odoo, reused for the life of this object by
+        every site with the same connection settings (URL, database, login, secret...): one
+        login per database and login, however many plans, applies and sites use it. One
+        caller at a time uses it (others with the same settings wait); a session that saw an
+        error other than a site or configuration problem is closed and the next use logs in
+        again."""
+        settings = self._settings(site_name)
+        with self._slots_lock:
+            slot = self._slots.setdefault(settings, _SessionSlot())
+        with slot.lock:
+            if slot.session is None:
+                from harmonizer.odoo.session import connect
+
+                slot.session = connect(settings)
+            else:
+                slot.session.stats.reset()  # its counts are this use's (a new session's include its login)
+            try:
+                yield slot.session
+            except (SiteError, ConfigError):
+                raise
+            except BaseException:
+                slot.session.close()
+                slot.session = None
+                raise
+
+    def _settings(self, site_name: str) -> ConnectionSettings:
         site = self.project.sites[site_name]
         home = None
         if site.odoo.is_sandbox:
@@ -103,11 +143,23 @@ class Harmonizer:
         if home is not None and not settings.secret:
             # The stand-in's users have their login as password (admin/admin, clerk/clerk).
             settings = replace(settings, secret=settings.login)
-        session = connect(settings)
-        try:
-            yield session
-        finally:
-            session.close()
+        return settings
+
+    def close(self) -> None:
+        """End every Odoo session this object opened (they are opened again when needed)."""
+        with self._slots_lock:
+            slots, self._slots = list(self._slots.values()), {}
+        for slot in slots:
+            with slot.lock:
+                if slot.session is not None:
+                    slot.session.close()
+                    slot.session = None
+
+    def __enter__(self) -> Harmonizer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def plan_one(self, site_name: str, on_event: SiteEvent | None = None) -> SitePlan:
         with self.session(site_name) as session:
@@ -115,6 +167,10 @@ class Harmonizer:
 
     def _plan_in(self, session: OdooSession, site_name: str, on_event: SiteEvent | None = None) -> SitePlan:
         """Plan one site on an open session; the plan carries its fingerprints (``safety.fingerprint``)."""
+        from harmonizer.plan.live import LiveReader
+        from harmonizer.plan.planner import plan_site
+        from harmonizer.safety.fingerprint import fingerprint_key, site_fingerprints
+
         event = on_event or (lambda _site, _what: None)
         desired = self.render(site_name)
         site = self.project.sites[site_name]
@@ -130,6 +186,9 @@ class Harmonizer:
              targets: list[str] | None = None) -> Plan:
         """Plan the selected sites; ``targets`` (addresses) limits each to those resources and
         what they depend on (``safety.protect.limit_to_targets``)."""
+        from harmonizer.plan.model import Plan, SiteFailure
+        from harmonizer.safety.protect import check_targets_found, limit_to_targets
+
         sites, failures = [], []
         shared: dict[tuple[tuple[str, str], str], str] = {}
         for name in self.select(selectors):
@@ -148,6 +207,10 @@ class Harmonizer:
     def _share(self, site_plan: SitePlan, shared: dict[tuple[tuple[str, str], str], str]) -> SitePlan:
         """Sites of one database share its database-level records: the first site in a plan
         carries their changes, later sites show them as planned there (never twice)."""
+        from harmonizer.kinds.registry import KINDS
+        from harmonizer.model import Level
+        from harmonizer.plan.model import Action
+
         database = self.project.sites[site_plan.site].odoo.database_key
         changes = []
         for change in site_plan.changes:
@@ -175,6 +238,8 @@ class Harmonizer:
 
     def refill_secrets(self, site_plan: SitePlan) -> SitePlan:
         """A saved plan holds no secret: put the values back from a fresh render (environment)."""
+        from harmonizer.plan.model import REDACTED
+
         if not any(f.secret and f.after == REDACTED for c in site_plan.changes for f in c.fields):
             return site_plan
         desired = self.render(site_plan.site)
@@ -189,6 +254,10 @@ class Harmonizer:
         read (refused if stale) -> the executor (which re-verifies what it touches) -> audit
         record, locally and in Odoo -> unlock (also on error and Ctrl-C).
         """
+        from harmonizer.apply.executor import ApplyResult, Executor
+        from harmonizer.safety.guard import check_fresh, record_apply
+        from harmonizer.safety.lock import operator, site_lock
+
         site_plan = self.refill_secrets(site_plan)
         if not site_plan.has_changes:
             return ApplyResult(site_plan.site)
@@ -237,6 +306,8 @@ class Harmonizer:
     @property
     def safety(self) -> SiteSafety:
         """History, rollback, import, forget, export and unlock of sites."""
+        from harmonizer.safety.service import SiteSafety
+
         return SiteSafety(self)
 
 
@@ -260,6 +331,10 @@ def _major(version: str) -> int:
 
 
 def _refill(site: str, change: Change, desired: DesiredState, major: int) -> Change:
+    from harmonizer.kinds.registry import KINDS
+    from harmonizer.plan.model import REDACTED
+    from harmonizer.plan.resolve import Resolver
+
     if not any(f.secret and f.after == REDACTED for f in change.fields):
         return change
     resource = desired.resources.get(change.address)

@@ -1,4 +1,9 @@
-"""Shared pieces of the CLI: error handling, site selectors, the project façade, colour."""
+"""Shared pieces of the CLI: error handling, site selectors, the project façade, colour.
+
+The CLI imports lazily: this module and every command module import only click and
+``harmonizer.errors`` at start-up; the engine is imported inside the command that runs
+(``harmonizer --help`` loads no engine; ``tests/test_cli_imports.py`` keeps it so).
+"""
 
 from __future__ import annotations
 
@@ -6,13 +11,15 @@ import functools
 import os
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from harmonizer.errors import ConfigError, HarmonizerError
-from harmonizer.plan.model import Plan
-from harmonizer.project import Harmonizer, find_root
+
+if TYPE_CHECKING:
+    from harmonizer.plan.model import Plan
+    from harmonizer.project import Harmonizer
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -50,8 +57,12 @@ def handle_errors(func: F) -> F:
 
 
 def app_from(ctx: click.Context) -> Harmonizer:
+    from harmonizer.project import Harmonizer, find_root
+
     root_opts = ctx.find_root().params
-    return Harmonizer(find_root(root_opts.get("project")))
+    app = Harmonizer(find_root(root_opts.get("project")))
+    ctx.call_on_close(app.close)  # the command's Odoo sessions end with it
+    return app
 
 
 def selectors_from(args: tuple[str, ...], sites: tuple[str, ...], tags: tuple[str, ...]) -> list[str]:

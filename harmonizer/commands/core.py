@@ -6,6 +6,7 @@ import json
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -19,13 +20,16 @@ from harmonizer.commands.common import (
     with_selectors,
 )
 from harmonizer.errors import ConfigError, HarmonizerError
-from harmonizer.plan.model import Plan
-from harmonizer.project import SiteApply
-from harmonizer.safety.protect import deletions, limit_to_targets
+
+if TYPE_CHECKING:
+    from harmonizer.plan.model import Plan
+    from harmonizer.project import SiteApply
 
 
 def confirm_or_refuse(plan: Plan, *, auto_approve: bool, allow_delete: bool) -> None:
     """Ask before applying; without a terminal (or with --auto-approve) deletions need --allow-delete."""
+    from harmonizer.safety.protect import deletions
+
     deleting = deletions(plan)
     interactive = sys.stdin.isatty() and not auto_approve
     if deleting and not allow_delete and not interactive:
@@ -107,6 +111,9 @@ def register(group: click.Group) -> None:
             ctx.invoke(rollout, file=rollout_file, waves=waves, to_version=None, parallelism=None, name=None,
                        restart=False, fmt="text", progress=None)
             return
+        from harmonizer.plan.model import Plan
+        from harmonizer.safety.protect import limit_to_targets
+
         app = app_from(ctx)
         saved = [s for s in selectors if s.endswith(".json") and Path(s).is_file()]
         if saved:

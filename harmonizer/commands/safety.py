@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from harmonizer.commands.common import app_from, handle_errors, render_plan_as, selectors_from, stderr
 from harmonizer.commands.core import confirm_or_refuse, report_apply
 from harmonizer.errors import ConfigError, HarmonizerError
-from harmonizer.project import Harmonizer, SiteApply
-from harmonizer.safety.adopt import parse_match
+
+if TYPE_CHECKING:
+    from harmonizer.project import Harmonizer
 
 
 def _one_site(app: Harmonizer, selector: str) -> str:
@@ -98,6 +100,8 @@ def register(group: click.Group) -> None:
         if not plan.has_changes:
             return
         confirm_or_refuse(plan, auto_approve=auto_approve, allow_delete=allow_delete)
+        from harmonizer.project import SiteApply
+
         try:
             outcome = SiteApply(name, app.safety.apply_rollback(built))
         except HarmonizerError as exc:
@@ -150,6 +154,8 @@ def register(group: click.Group) -> None:
     @handle_errors
     def import_command(ctx: click.Context, site: str, address: str, match: tuple[str, ...], yes: bool) -> None:
         """Bind an existing Odoo record to a declared resource (creates its external ID)."""
+        from harmonizer.safety.adopt import parse_match
+
         app = app_from(ctx)
         binding = app.safety.find_to_import(_one_site(app, site), address, parse_match(match))
         click.echo(f"Import: {binding.describe()}")

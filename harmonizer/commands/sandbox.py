@@ -10,11 +10,11 @@ import click
 
 from harmonizer.commands.common import app_from, handle_errors, stderr
 from harmonizer.errors import HarmonizerError
-from harmonizer.project import Harmonizer, find_root
 
 
 def _seed(ctx: click.Context, home: Path, version: str) -> list[str]:
     """Create the project's sandbox databases (fixtures of sandbox.yaml) that do not exist yet."""
+    from harmonizer.project import find_root
     from harmonizer.sandbox.service import SandboxServer
     from harmonizer.sandboxes import database_fixtures
 
@@ -48,6 +48,7 @@ def register(group: click.Group) -> None:
     @handle_errors
     def serve(ctx: click.Context, port: int, host: str, odoo_version: str, home: Path | None) -> None:
         """Serve the stand-in over HTTP (XML-RPC and JSON-RPC) until Ctrl-C."""
+        from harmonizer.project import Harmonizer, find_root
         from harmonizer.sandbox.serve import serve as serve_http
 
         version = odoo_version if "." in odoo_version else f"{odoo_version}.0"

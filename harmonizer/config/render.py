@@ -12,6 +12,10 @@ Rules:
   ``SecretText``, whose ``repr`` is redacted (the real value stays usable in memory).
 - Rendered bodies are validated with the kind's ``body_model``; the body kept is
   ``model_dump(mode="json", exclude_unset=True)``: only what the template wrote.
+- Rendering is pure, so it is done once per distinct input: every scalar is parsed and
+  compiled once per process (one shared sandboxed environment), and a resource rendered for
+  one site is reused for every other site whose values of the names it reads are the same
+  (kept on the template version's ``RawResource``: see ``_memo_key``).
 """
 
 from __future__ import annotations
@@ -71,16 +75,114 @@ class RenderedResource:
     placeholder_keys: frozenset[str] = field(default_factory=frozenset)
 
 
+#: One sandboxed environment for every render (its configuration never changes).
+_ENV = SandboxedEnvironment(undefined=StrictUndefined, keep_trailing_newline=True, autoescape=False)
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    """One scalar parsed and compiled: the names it reads and how to evaluate it."""
+
+    names: frozenset[str]
+    #: A single ``{{ expression }}`` keeps its native type; anything else renders to text.
+    expression: Any = None
+    template: Any = None
+
+
+_COMPILED: dict[str, _Compiled] = {}
+#: Where a ``RawResource`` keeps what was learnt about it (frozen dataclass: kept beside its fields).
+_NAMES = "_jinja_names"
+_RENDERS = "_renders"
+
+
+def _compile(text: str) -> _Compiled:
+    found = _COMPILED.get(text)
+    if found is not None:
+        return found
+    tree = _ENV.parse(text)
+    names = frozenset(meta.find_undeclared_variables(tree))
+    single = _SINGLE_EXPRESSION.match(text)
+    if single is not None and _is_single_output(tree):
+        found = _Compiled(names, expression=_ENV.compile_expression(single.group(1).strip(),
+                                                                   undefined_to_none=False))
+    else:
+        found = _Compiled(names, template=_ENV.from_string(tree))
+    _COMPILED[text] = found
+    return found
+
+
+def _scalar_names(node: Any, out: set[str]) -> None:
+    if isinstance(node, dict):
+        for value in node.values():
+            _scalar_names(value, out)
+    elif isinstance(node, list):
+        for value in node:
+            _scalar_names(value, out)
+    elif isinstance(node, str) and any(marker in node for marker in _JINJA_MARKERS):
+        try:
+            out.update(_compile(str(node)).names)
+        except TemplateError:
+            out.add("\0unparsable")  # never cached: rendering reports the error with its line
+
+
+def _raw_names(raw: RawResource) -> frozenset[str]:
+    """Every name the resource's scalars read (parsed once per template version)."""
+    memo = raw.__dict__
+    found = memo.get(_NAMES)
+    if found is None:
+        names: set[str] = set()
+        _scalar_names(raw.body, names)
+        found = memo[_NAMES] = frozenset(names)
+    return found
+
+
+def _frozen(value: Any) -> Any:
+    """A hashable stand-in for a context value (type-exact: 1, 1.0 and True differ)."""
+    if isinstance(value, Mapping):
+        return ("map", tuple((k, _frozen(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple | set | frozenset):
+        return (type(value).__name__, tuple(_frozen(v) for v in value))
+    try:
+        hash(value)
+    except TypeError:
+        return ("repr", type(value).__name__, repr(value))
+    return (type(value), value)
+
+
 class BodyRenderer:
     """Renders string scalars of bodies with one context; collects the names each one used."""
 
     def __init__(self, context: RenderContext) -> None:
         self.context = context
-        self.env = SandboxedEnvironment(undefined=StrictUndefined, keep_trailing_newline=True,
-                                        autoescape=False)
+        self.env = _ENV
         self.names = context.as_dict()
+        self._variables = frozenset(context.values)
+
+    def _memo_key(self, raw: RawResource) -> tuple[Any, ...] | None:
+        """What a resource's render depends on: the values (and secrecy) of the names it reads.
+        None: not reusable (a scalar that does not parse: its error is reported each time)."""
+        names = _raw_names(raw)
+        if "\0unparsable" in names:
+            return None
+        context = self.context
+        return (self._variables, tuple(
+            (name, _frozen(self.names[name]) if name in self.names else ("undefined",),
+             name in context.secret_names, name in context.placeholder_names)
+            for name in sorted(names)))
 
     def render_resource(self, raw: RawResource) -> tuple[RenderedResource | None, list[ConfigError]]:
+        """``raw`` rendered for this context (reused from an earlier site when nothing it reads differs)."""
+        key = self._memo_key(raw)
+        if key is None:
+            return self._render_resource(raw)
+        renders = raw.__dict__.setdefault(_RENDERS, {})
+        found = renders.get(key)
+        if found is None:
+            rendered, errors = self._render_resource(raw)
+            found = renders[key] = (rendered, tuple(errors))
+        return found[0], list(found[1])
+
+    def _render_resource(self, raw: RawResource) -> tuple[RenderedResource | None, list[ConfigError]]:
         kind = KINDS[raw.kind]
         errors: list[ConfigError] = []
         rendered: dict[str, Any] = {}
@@ -173,15 +275,14 @@ class BodyRenderer:
         """Render one scalar; adds the undeclared names it reads to ``names``."""
         if not any(marker in text for marker in _JINJA_MARKERS):
             return text
-        tree = self.env.parse(text)
-        names.update(meta.find_undeclared_variables(tree))
-        single = _SINGLE_EXPRESSION.match(text)
-        if single is not None and _is_single_output(tree):
-            result = self.env.compile_expression(single.group(1).strip(), undefined_to_none=False)(**self.names)
+        compiled = _compile(text)
+        names.update(compiled.names)
+        if compiled.expression is not None:
+            result = compiled.expression(**self.names)
             if isinstance(result, Undefined):
                 str(result)  # StrictUndefined raises UndefinedError naming the missing name
             return result
-        return self.env.from_string(tree).render(**self.names)
+        return compiled.template.render(**self.names)
 
 
 def render_template(template: Template, context: RenderContext

@@ -1,8 +1,9 @@
 """Running a drift check over a fleet: sites read in parallel, each in its own session.
 
 Rules:
-- At most ``concurrency`` sites are read at once (threads; each site opens its own Odoo
-  session, so nothing is shared between workers but the loaded project, read-only).
+- At most ``concurrency`` sites are read at once (threads; sites sharing a database and
+  login take turns on one Odoo session, ``Harmonizer.session``; nothing else is shared
+  between workers but the loaded project, read-only).
 - A site that cannot be checked never holds up or fails the others: a transport failure
   (slow, refused, timed out — bounded by the site's own ``odoo.timeout``) makes it
   ``unreachable``, any other failure ``error``; both carry a one-line, secret-free reason.
@@ -87,7 +88,7 @@ def _check(app: Harmonizer, name: str, today: dt.date | None, event: DriftEvent)
     with app.session(name) as session:
         event(name, "reading")
         live = LiveReader(session.reader(), name, session.version.major).snapshot(desired)
-        round_trips = session.stats.round_trips
+        round_trips = session.stats.round_trips  # this site's (its login too, if it logged in)
     event(name, "classifying")
     plan = plan_site(desired, live, url=site.odoo.url, database=site.odoo.database,
                      odoo_version=session.version.full, today=today)

@@ -9,7 +9,8 @@ a hook only where Odoo needs something special (e.g. extra values on create).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -60,8 +61,63 @@ class Reference:
     target: str
 
 
+def _memo_field_maps(method: Callable[[Kind, int], list[FieldMap]]) -> Callable[[Kind, int], list[FieldMap]]:
+    """``field_maps`` built once per kind instance and version (they are stateless declarations);
+    each call gets its own list, so a caller (or a subclass extending ``super()``'s) may change it."""
+
+    @functools.wraps(method)
+    def field_maps(self: Kind, major: int) -> list[FieldMap]:
+        memo = self.__dict__.setdefault("_field_maps_memo", {})
+        key = (method, major)
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = tuple(method(self, major))
+        return list(found)
+
+    field_maps.__memoized__ = True  # type: ignore[attr-defined]
+    return field_maps
+
+
+#: Where a resource keeps the effective bodies computed from it (see ``_memo_effective_body``).
+_EFFECTIVE = "_effective_bodies"
+
+
+def _memo_effective_body(method: Callable[[Kind, Resource], dict[str, Any]]
+                         ) -> Callable[[Kind, Resource], dict[str, Any]]:
+    """``effective_body`` validated once per resource: the live reader, the planner, drift and
+    the fingerprints all ask for it. Resources are frozen, so the result is kept beside the
+    resource's fields (not one of them: equality and ``replace`` ignore it). Each call gets a
+    fresh top-level dict (subclasses adjust ``super()``'s result in place)."""
+
+    @functools.wraps(method)
+    def effective_body(self: Kind, resource: Resource) -> dict[str, Any]:
+        memo = getattr(resource, "__dict__", None)
+        if memo is None:
+            return method(self, resource)
+        bodies = memo.setdefault(_EFFECTIVE, {})
+        key = (method, type(self))
+        found = bodies.get(key)
+        if found is None:
+            found = bodies[key] = method(self, resource)
+        return dict(found)
+
+    effective_body.__memoized__ = True  # type: ignore[attr-defined]
+    return effective_body
+
+
 class Kind:
-    """Base class. Subclasses set the class attributes and, rarely, override hooks."""
+    """Base class. Subclasses set the class attributes and, rarely, override hooks.
+
+    ``field_maps`` and ``effective_body`` are pure: every class's own definition of them is
+    memoized (``__init_subclass__``), so the hot path of a plan calls them freely.
+    """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for name, wrap in (("field_maps", _memo_field_maps), ("effective_body", _memo_effective_body)):
+            method = cls.__dict__.get(name)
+            if method is not None and not getattr(method, "__memoized__", False):
+                setattr(cls, name, wrap(method))
 
     key: ClassVar[str]
     model: ClassVar[str]
@@ -141,11 +197,17 @@ class Kind:
         return model == self.model
 
     def field_map(self, key: str, major: int) -> FieldMap:
-        """The managed field behind template key ``key``."""
-        for fmap in self.field_maps(major):
-            if fmap.key == key:
-                return fmap
-        raise KeyError(f"{self.key} has no field {key!r}")
+        """The managed field behind template key ``key`` (one dict per version, built once)."""
+        memo = self.__dict__.setdefault("_field_map_memo", {})
+        by_key = memo.get(major)
+        if by_key is None:
+            by_key = memo[major] = {}
+            for fmap in self.field_maps(major):
+                by_key.setdefault(fmap.key, fmap)
+        try:
+            return by_key[key]
+        except KeyError:
+            raise KeyError(f"{self.key} has no field {key!r}") from None
 
     def change_note(self, field_changes: Sequence[Any]) -> str | None:
         """A sentence the plan shows on an update of these ``FieldChange``s, e.g. what Odoo
@@ -166,6 +228,9 @@ class Kind:
         if self.level is Level.WAREHOUSE:
             return f"{base}__w{warehouse_id}"
         return base
+
+
+Kind.effective_body = _memo_effective_body(Kind.effective_body)  # type: ignore[method-assign]
 
 
 # -- per-version helpers (additive) -----------------------------------------------------------

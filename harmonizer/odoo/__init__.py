@@ -4,13 +4,30 @@
 ``writer()`` (executor) make the calls. odoo-client-lib's ``Connection``/``Json2Connection`` run
 over our connectors (keep-alive XML-RPC, JSON-RPC, JSON-2, in-process ``sandbox://``), which add
 timeouts, read-only retries, round-trip counting and the fault -> ``harmonizer.errors`` mapping.
+
+The names below are imported on first use: reading a site file (``odoo.settings``) must not
+load the HTTP client stack (odoo-client-lib, httpx) that only a connection needs.
 """
 
-from harmonizer.odoo.calls import READ_METHODS, CallStats
-from harmonizer.odoo.reader import OdooReader, OdooWriter
-from harmonizer.odoo.sandbox_link import register_sandbox, unregister_sandbox
-from harmonizer.odoo.session import OdooSession, OdooVersion, connect
-from harmonizer.odoo.settings import ConnectionSettings
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from harmonizer.odoo.calls import READ_METHODS, CallStats
+    from harmonizer.odoo.reader import OdooReader, OdooWriter
+    from harmonizer.odoo.sandbox_link import register_sandbox, unregister_sandbox
+    from harmonizer.odoo.session import OdooSession, OdooVersion, connect
+    from harmonizer.odoo.settings import ConnectionSettings
+
+_WHERE = {
+    "READ_METHODS": "calls", "CallStats": "calls",
+    "OdooReader": "reader", "OdooWriter": "reader",
+    "register_sandbox": "sandbox_link", "unregister_sandbox": "sandbox_link",
+    "OdooSession": "session", "OdooVersion": "session", "connect": "session",
+    "ConnectionSettings": "settings",
+}
 
 __all__ = [
     "READ_METHODS",
@@ -24,3 +41,12 @@ __all__ = [
     "register_sandbox",
     "unregister_sandbox",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value

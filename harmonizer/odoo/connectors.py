@@ -33,6 +33,7 @@ from harmonizer.odoo.calls import (
     log_call,
 )
 from harmonizer.odoo.channels import Channel, RawResponse, Unanswered
+from harmonizer.odoo.xmlrpc_decode import loads as xmlrpc_loads
 
 _OBJECT_CALLS = ("execute_kw", "execute")
 
@@ -162,7 +163,7 @@ class XmlRpcConnector(RpcConnector):
     def decode(self, response: RawResponse, info: CallInfo) -> Any:
         _require_ok(response, "XML-RPC")
         try:
-            values, _ = xmlrpc.client.loads(response.body)
+            values, _ = xmlrpc_loads(response.body)
         except xmlrpc.client.Fault as fault:
             if info.model_method in NONE_RESULT_METHODS and faults.is_none_marshal_fault(
                     fault.faultCode, fault.faultString):

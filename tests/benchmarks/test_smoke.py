@@ -1,0 +1,46 @@
+"""Every benchmark script runs with tiny sizes and prints its figure lines (so none rots).
+
+No timing is asserted: the figures depend on the machine; the benchmarks print them.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+BENCHMARKS = REPO / "benchmarks"
+
+#: script -> (tiny arguments, the start of every figure line it must print)
+TINY: dict[str, tuple[list[str], list[str]]] = {
+    "fleet_bench.py": (["--sites", "2", "--resources", "4", "--latency", "0", "--servers", "1",
+                        "--standard-copies", "1"],
+                       ["fleet drift: 2 sites, wall", "client CPU per extra site:", "round trips per site:",
+                        "single-site start-up: client CPU", "server processes:", "standard template per site:"]),
+    "drift_bench.py": (["--sites", "2", "--resources", "4", "--latency", "0", "--concurrency", "2"],
+                       ["setup: 2 sites x 4 resources", "speed-up:"]),
+    "plan_bench.py": (["--resources", "4", "--repeat", "1"],
+                      ["plan from scratch:", "apply:", "plan of converged site"]),
+    "sandbox_bench.py": (["--seconds", "0.05"], ["stand-in 17.0: calls per second"]),
+}
+
+
+def test_every_benchmark_has_a_smoke_run() -> None:
+    assert sorted(p.name for p in BENCHMARKS.glob("*.py")) == sorted(TINY)
+
+
+@pytest.mark.parametrize("script", sorted(TINY))
+def test_benchmark_runs_and_prints_its_figures(script: str, tmp_path: Path) -> None:
+    args, lines = TINY[script]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env.pop("HARMONIZER_PROJECT", None)
+    done = subprocess.run([sys.executable, str(BENCHMARKS / script), *args], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    printed = done.stdout.splitlines()
+    for start in lines:
+        assert any(line.startswith(start) for line in printed), (start, done.stdout)

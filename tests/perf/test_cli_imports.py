@@ -1,0 +1,48 @@
+"""The CLI imports lazily: a command loads only what it runs (``harmonizer --help`` no engine,
+``validate`` no Odoo client). Checked in a fresh interpreter, by the modules it loaded."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+ENGINE = ("harmonizer.project", "harmonizer.config", "harmonizer.kinds.registry", "harmonizer.odoo.session",
+          "pydantic", "jinja2", "ruamel.yaml", "odoolib", "httpx", "rich")
+ODOO_CLIENT = ("harmonizer.odoo.session", "harmonizer.apply.executor", "harmonizer.plan.planner", "odoolib",
+               "httpx", "rich")
+
+PROBE = """
+import json, sys
+from click.testing import CliRunner
+from harmonizer.cli import main
+result = CliRunner().invoke(main, json.loads(sys.argv[1]))
+print(json.dumps({"exit": result.exit_code, "output": result.output,
+                  "loaded": sorted(m for m in json.loads(sys.argv[2]) if m in sys.modules)}))
+"""
+
+
+def loaded_by(args: list[str], watched: tuple[str, ...], cwd: Path) -> dict:  # type: ignore[type-arg]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env.pop("HARMONIZER_PROJECT", None)
+    done = subprocess.run([sys.executable, "-c", PROBE, json.dumps(args), json.dumps(watched)], cwd=cwd, env=env,
+                          capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+@pytest.mark.parametrize("args", [["--help"], ["plan", "--help"], ["drift", "--help"], ["sandbox", "--help"]])
+def test_help_loads_no_engine(args: list[str], tmp_path: Path) -> None:
+    found = loaded_by(args, ENGINE, tmp_path)
+    assert found["exit"] == 0 and "Usage:" in found["output"]
+    assert found["loaded"] == []
+
+
+def test_validate_loads_no_odoo_client(project: Path) -> None:
+    found = loaded_by(["validate"], (*ODOO_CLIENT, "harmonizer.config"), project)
+    assert found["exit"] == 0 and found["output"].startswith("OK:"), found
+    assert found["loaded"] == ["harmonizer.config"]
