@@ -117,7 +117,8 @@ def _resource(resource: Resource, std: Resource | None, change: Change, live: Li
               waivers: tuple[Waiver, ...], today: dt.date) -> ResourceDrift:
     kind = KINDS[resource.kind]
     body = kind.effective_body(resource)
-    std_body = kind.effective_body(std) if std is not None else {}
+    # A resource reading no variable the site overrides is the standard's very object (rendered once).
+    std_body = body if std is resource else kind.effective_body(std) if std is not None else {}
     base = {"address": resource.address, "kind": kind.key, "area": kind.area, "model": kind.model}
     if change.action is Action.CREATE:
         fields = _fields(kind, resource, body, std_body, None, live)
@@ -136,13 +137,16 @@ def _resource(resource: Resource, std: Resource | None, change: Change, live: Li
 def _fields(kind: Kind, resource: Resource, body: dict[str, Any], std_body: dict[str, Any],
             row: dict[str, Any] | None, live: LiveSnapshot) -> list[FieldDrift]:
     out = []
+    standard_is_site = std_body is body
     for fmap in kind.field_maps(live.major):
         if fmap.key not in body or fmap.create_only:
             continue
         secret = fmap.key in resource.secret_keys
-        _, site_value = _desired(fmap, body, live.resolver)
+        resolved, site_value = _desired(fmap, body, live.resolver)
         site_text = _text(fmap, site_value, secret)
-        if fmap.key in std_body:
+        if standard_is_site:
+            std_value, std_text = site_value, site_text if resolved else str(site_value)
+        elif fmap.key in std_body:
             resolved, std_value = _desired(fmap, std_body, live.resolver)
             std_text = _text(fmap, std_value, secret) if resolved else str(std_value)
         else:

@@ -47,11 +47,15 @@ class DriftClass(StrEnum):
 
     @property
     def rank(self) -> int:
-        return list(DriftClass).index(self)
+        return _RANK[self]
 
     @property
     def failing(self) -> bool:
         return self in (DriftClass.DRIFT, DriftClass.MISSING, DriftClass.ORPHANED)
+
+
+#: Each class's place in the declaration order (``worst`` takes the highest).
+_RANK: dict[DriftClass, int] = {cls: index for index, cls in enumerate(DriftClass)}
 
 
 class SiteStatus(StrEnum):

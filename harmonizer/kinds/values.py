@@ -58,10 +58,15 @@ def _includes(value: Any) -> list[Any] | None:
     return None
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def same(a: Any, b: Any) -> bool:
     """Equality of canonical values (references compare by model and id only); an *includes*
     value equals a list that contains every reference it names (and another includes value
     naming the same references)."""
+    if type(a) in _PLAIN and type(b) in _PLAIN:  # the common case: no reference inside
+        return bool(a == b)
     wanted_a, wanted_b = _includes(a), _includes(b)
     if wanted_a is None and wanted_b is None:
         return _ref_key(a) == _ref_key(b)

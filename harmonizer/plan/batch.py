@@ -107,7 +107,7 @@ class ReadBatch:
         for request in (r for r in requests if r not in mergeable):
             rows = client.search_read(model, request.domain, sorted(request.fields | self._extra(request)),
                                       context=context)
-            request.rows = [row for row in rows if self._visible(request, row)]
+            request.rows = self._visible_rows(request, rows)
         if not mergeable:
             return
         names = {leaf[0] for r in mergeable for leaf in r.domain}
@@ -115,7 +115,7 @@ class ReadBatch:
         domain = [] if any(not r.domain for r in mergeable) else _or([r.domain for r in mergeable])
         rows = client.search_read(model, domain, sorted(fields), context=context)
         for request in mergeable:
-            request.rows = [row for row in rows if matches(row, request.domain) and self._visible(request, row)]
+            request.rows = self._visible_rows(request, [row for row in rows if matches(row, request.domain)])
 
     def _filters_active(self, request: Request) -> bool:
         return (self.active_models is not None and not request.archived and request.model in self.active_models
@@ -124,5 +124,7 @@ class ReadBatch:
     def _extra(self, request: Request) -> set[str]:
         return {"active"} if self._filters_active(request) else set()
 
-    def _visible(self, request: Request, row: dict[str, Any]) -> bool:
-        return bool(row.get("active", True)) if self._filters_active(request) else True
+    def _visible_rows(self, request: Request, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        if not self._filters_active(request):
+            return rows
+        return [row for row in rows if row.get("active", True)]
