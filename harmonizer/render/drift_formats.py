@@ -6,10 +6,10 @@ Formats: ``text`` (terminal summary), ``json`` (the versioned contract, ``DriftR
 
 from __future__ import annotations
 
-import json
 from typing import Protocol
 
 from harmonizer.drift.model import DriftReport
+from harmonizer.render import jsontext
 from harmonizer.render.drift_markdown import render_drift_markdown
 from harmonizer.render.drift_text import render_drift_text
 from harmonizer.render.html import SiteLinks, render_drift_html
@@ -20,7 +20,7 @@ class DriftRenderer(Protocol):
 
 
 def render_drift_json(report: DriftReport, *, color: bool = False, width: int | None = None) -> str:
-    return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    return jsontext.dumps(report.to_dict(), ensure_ascii=False) + "\n"
 
 
 DRIFT_RENDERERS: dict[str, DriftRenderer] = {

@@ -17,6 +17,7 @@ from enum import Enum
 from typing import Any
 
 from harmonizer.plan.model import REDACTED, Plan
+from harmonizer.render import jsontext
 from harmonizer.render.common import EMPTY_TEXTS, STATUS_CHANGES, STATUS_IN_SYNC, total_counts
 
 
@@ -60,7 +61,7 @@ def _jsonable(value: Any) -> Any:
 
 def plan_to_json(plan: Plan) -> str:
     """The plan as an indented JSON document (keys in the model's order)."""
-    return json.dumps(plan_to_dict(plan), indent=2, sort_keys=False, default=_jsonable)
+    return jsontext.dumps(plan_to_dict(plan), default=_jsonable)
 
 
 def plan_from_json(text: str) -> Plan:
