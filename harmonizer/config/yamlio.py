@@ -1,8 +1,9 @@
 """YAML reading with positions: ruamel round-trip nodes, plain copies, and key -> line lookup.
 
 Rules:
-- Every configuration file is read with ruamel's round-trip loader, which keeps 0-based
-  positions on mappings (``lc.key(k)``, ``lc.value(k)``) and sequences (``lc.item(i)``).
+- Every configuration file is read into ruamel's round-trip objects, which keep 0-based
+  positions on mappings (``lc.key(k)``, ``lc.value(k)``) and sequences (``lc.item(i)``)
+  (parsed by libyaml when the document allows, ``config.yamlfast``; else by ruamel).
   ``Location`` lines are 1-based: always add one.
 - Duplicate keys and malformed YAML become a ``ConfigError`` at ruamel's problem mark.
 - Validation and rendering work on ``plain`` copies (dict/list/str/int/float/bool/date) so
@@ -25,6 +26,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.scalarbool import ScalarBoolean
 
+from harmonizer.config import yamlfast
 from harmonizer.errors import ConfigError, Location
 
 PathKey = str | int
@@ -48,6 +50,10 @@ def load_yaml(path: Path, shown: str) -> Any:
 
 
 def parse_yaml(text: str, shown: str) -> Any:
+    yaml = YAML(typ="rt")
+    fast = yamlfast.load(text, yaml)  # libyaml's parser when it can (``config.yamlfast``)
+    if fast is not yamlfast.NOT_FAST:
+        return fast
     yaml = YAML(typ="rt")
     try:
         return yaml.load(text)
