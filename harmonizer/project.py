@@ -25,7 +25,6 @@ from harmonizer import __version__
 from harmonizer.config import load_project
 from harmonizer.errors import ConfigError, HarmonizerError, SiteError
 from harmonizer.model import DesiredState
-from harmonizer.safety.lock import DEFAULT_TTL
 
 if TYPE_CHECKING:
     from harmonizer.apply.executor import ApplyResult, Progress
@@ -76,8 +75,9 @@ class Harmonizer:
         self.root = root
         self.env = dict(os.environ if env is None else env)
         self._project = None
-        #: Seconds after which a site lock left behind (a killed run) expires.
-        self.lock_ttl = DEFAULT_TTL
+        #: Seconds after which a site lock left behind (a killed run) expires (None:
+        #: ``harmonizer.safety.lock.DEFAULT_TTL``).
+        self.lock_ttl: float | None = None
         self._slots: dict[ConnectionSettings, _SessionSlot] = {}
         self._slots_lock = threading.Lock()
 
@@ -256,14 +256,15 @@ class Harmonizer:
         """
         from harmonizer.apply.executor import ApplyResult, Executor
         from harmonizer.safety.guard import check_fresh, record_apply
-        from harmonizer.safety.lock import operator, site_lock
+        from harmonizer.safety.lock import DEFAULT_TTL, operator, site_lock
 
         site_plan = self.refill_secrets(site_plan)
         if not site_plan.has_changes:
             return ApplyResult(site_plan.site)
         with self.session(site_plan.site) as session:
             writer = session.writer()
-            with site_lock(writer, site_plan.site, operator(self.env), self.lock_ttl):
+            ttl = DEFAULT_TTL if self.lock_ttl is None else self.lock_ttl
+            with site_lock(writer, site_plan.site, operator(self.env), ttl):
                 if saved:
                     check_fresh(site_plan, self._plan_in(session, site_plan.site))
                 executor = Executor(site_plan, writer, session.version.major, progress)
