@@ -28,6 +28,7 @@ from harmonizer.model import DesiredState
 
 if TYPE_CHECKING:
     from harmonizer.apply.executor import ApplyResult, Progress
+    from harmonizer.coupling.service import SiteCoupling
     from harmonizer.odoo.session import OdooSession
     from harmonizer.odoo.settings import ConnectionSettings
     from harmonizer.plan.model import Change, Plan, SitePlan
@@ -80,6 +81,19 @@ class Harmonizer:
         self.lock_ttl: float | None = None
         self._slots: dict[ConnectionSettings, _SessionSlot] = {}
         self._slots_lock = threading.Lock()
+        #: Refuse plans whose resources write coupled fields (``harmonizer.coupling``). Only
+        #: tests turn it off, to show what the check prevents.
+        self.check_coupling = True
+        self._coupling: SiteCoupling | None = None
+
+    @property
+    def coupling(self) -> SiteCoupling:
+        """Coupled-field checks and verification after apply, with this run's dependency cache."""
+        if self._coupling is None:
+            from harmonizer.coupling.service import SiteCoupling
+
+            self._coupling = SiteCoupling(self)
+        return self._coupling
 
     @property
     def project(self):  # type: ignore[no-untyped-def]
@@ -165,8 +179,10 @@ class Harmonizer:
         with self.session(site_name) as session:
             return self._plan_in(session, site_name, on_event)
 
-    def _plan_in(self, session: OdooSession, site_name: str, on_event: SiteEvent | None = None) -> SitePlan:
-        """Plan one site on an open session; the plan carries its fingerprints (``safety.fingerprint``)."""
+    def _plan_in(self, session: OdooSession, site_name: str, on_event: SiteEvent | None = None, *,
+                 check_coupling: bool = True) -> SitePlan:
+        """Plan one site on an open session; the plan carries its fingerprints (``safety.fingerprint``).
+        A desired state Odoo cannot hold (coupled fields, ``harmonizer.coupling``) is refused."""
         from harmonizer.plan.live import LiveReader
         from harmonizer.plan.planner import plan_site
         from harmonizer.safety.fingerprint import fingerprint_key, site_fingerprints
@@ -179,6 +195,8 @@ class Harmonizer:
         event(site_name, "planning")
         site_plan = plan_site(desired, live, url=site.odoo.url, database=site.odoo.database,
                               odoo_version=session.version.full)
+        if check_coupling and self.check_coupling:
+            self.coupling.refuse(session, desired, live.resolver, site_plan)
         key = fingerprint_key(session.settings.secret)
         return replace(site_plan, fingerprints=site_fingerprints(desired, live, site_plan, key))
 
@@ -271,6 +289,12 @@ class Harmonizer:
                 error: str | None = "interrupted"
                 try:
                     result = executor.run()
+                    if kind == "apply":
+                        result.unconverged = self.coupling.verify(session, site_plan)
+                    if result.unconverged:
+                        from harmonizer.coupling.verify import NotConverged
+
+                        raise NotConverged(site_plan.site, result)
                     error = None
                 except HarmonizerError as exc:
                     error = _one_line(exc, site_plan.site)

@@ -55,10 +55,17 @@ class ApplyResult:
     audit_id: str | None = None
     #: Things the operator should know that did not fail the apply (one line each).
     warnings: list[str] = field(default_factory=list)
+    #: Verification after apply (``harmonizer.coupling.verify.Finding``): managed fields that
+    #: do not hold what was applied, read back right after the apply. Empty: converged.
+    unconverged: list[Any] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return all(o.status == "applied" for o in self.outcomes)
+        return all(o.status == "applied" for o in self.outcomes) and not self.unconverged
+
+    @property
+    def converged(self) -> bool:
+        return not self.unconverged
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)

@@ -46,10 +46,14 @@ def confirm_or_refuse(plan: Plan, *, auto_approve: bool, allow_delete: bool) -> 
         sys.exit(1)
 
 
-def report_apply(outcomes: list[SiteApply]) -> None:
+def report_apply(outcomes: list[SiteApply], fmt: str = "text") -> None:
     from harmonizer.render import render_apply
+    from harmonizer.render.apply_json import render_apply_json
 
-    click.echo(render_apply(outcomes, color=color_enabled()), nl=False)
+    if fmt == "json":
+        click.echo(render_apply_json(outcomes), nl=False)
+    else:
+        click.echo(render_apply(outcomes, color=color_enabled()), nl=False)
     for outcome in outcomes:
         for warning in outcome.result.warnings if outcome.result else []:
             stderr(f"Warning: {warning}")
@@ -91,11 +95,13 @@ def register(group: click.Group) -> None:
                   help="Apply many sites in the waves of this rollout file (see `harmonizer rollout`).")
     @click.option("--wave", "waves", multiple=True,
                   help="Apply many sites in waves, one per option, in order (e.g. --wave tag=pilot --wave all).")
+    @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+                  help="json: the plan is not shown; the apply's result (with verification) as JSON.")
     @click.pass_context
     @handle_errors
     def apply(ctx: click.Context, selectors: tuple[str, ...], sites: tuple[str, ...], tags: tuple[str, ...],
               auto_approve: bool, targets: tuple[str, ...], allow_delete: bool, rollout_file: Path | None,
-              waves: tuple[str, ...]) -> None:
+              waves: tuple[str, ...], fmt: str) -> None:
         """Plan, show, confirm, then apply exactly that plan (or apply a saved plan FILE).
 
         With --rollout FILE or --wave, sites are applied wave by wave (parallel within a wave,
@@ -124,14 +130,17 @@ def register(group: click.Group) -> None:
                 result = replace(result, sites=tuple(limit_to_targets(s, list(targets)) for s in result.sites))
         else:
             result = app.plan(selectors_from(selectors, sites, tags), targets=list(targets))
-        click.echo(render_plan_as(result, "text"), nl=False)
+        if fmt == "text" or result.failures:
+            click.echo(render_plan_as(result, fmt), nl=False)
         if result.failures:
             sys.exit(1)
         if not result.has_changes:
+            if fmt == "json":
+                report_apply([], fmt)
             return
         confirm_or_refuse(result, auto_approve=auto_approve, allow_delete=allow_delete)
         outcomes = app.apply(result, saved=bool(saved))
-        report_apply(outcomes)
+        report_apply(outcomes, fmt)
 
 
     @group.command()

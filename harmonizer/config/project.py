@@ -36,6 +36,7 @@ from harmonizer.config.site import Site, load_site
 from harmonizer.config.template import Template, folder_identity, load_template
 from harmonizer.config.variables import SecretSource
 from harmonizer.config.yamlio import relative
+from harmonizer.coupling.analysis import offline_couplings
 from harmonizer.errors import ConfigError, ConfigErrors, Location
 from harmonizer.model import DesiredState
 
@@ -134,12 +135,23 @@ class Project:
         env = os.environ if env is None else env
         errors: list[ConfigError] = []
         rendered: list[RenderedSite] = []
+        states: dict[tuple[str, str], list[DesiredState]] = {}
+        versions: dict[tuple[str, str], str] = {}
         for site in self.sites.values():
             state, resources, found = self._render(site, env, defaults_only=False, placeholders=True)
             errors.extend(found)
             if state is not None:
                 rendered.append(RenderedSite(site, resources))
+                states.setdefault(site.odoo.database_key, []).append(state)
+                versions[site.odoo.database_key] = site.odoo.odoo_version or "17.0"
         errors.extend(check_shared_databases(rendered))
+        # Coupled fields (harmonizer.coupling): per database, with the version's reference.
+        groups = [(versions[key], members) for key, members in states.items()]
+        for coupling, note in offline_couplings(groups):
+            sites = sorted({coupling.first.site, coupling.second.site})
+            where = f"site {sites[0]}" if len(sites) == 1 else f"sites {' and '.join(sites)} (one database)"
+            noted = f" ({note})" if note else ""
+            errors.append(ConfigError(f"{where}: coupled fields: {coupling.message()}{noted}"))
         return errors
 
     def _render(self, site: Site, env: Mapping[str, str], *, defaults_only: bool, placeholders: bool

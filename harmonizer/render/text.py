@@ -274,6 +274,8 @@ def _print_result(console: Console, result: ApplyResult) -> None:
     console.print(Text(f"{visible(result.site)}:", "bold"))
     for outcome in result.outcomes:
         console.print(outcome_line(outcome))
+    for finding in result.unconverged:
+        console.print(Text.assemble(CHANGE_INDENT, ("! ", "bold red"), visible(finding.text())))
     console.print(Text(apply_sentence(result), "bold green" if result.ok else "bold red"))
 
 
@@ -293,6 +295,9 @@ def apply_sentence(result: ApplyResult) -> str:
     applied = result.count("applied")
     if result.ok:
         return f"Apply complete: {applied} applied."
+    if applied == len(result.outcomes) and result.unconverged:
+        return (f"Applied but not converged: {applied} applied, {len(result.unconverged)} field(s) do not hold "
+                "what was applied (read back right after the apply).")
     failed, skipped = result.count("failed"), result.count("not attempted")
     return (f"Apply failed: {applied} applied, {failed} failed, {skipped} not attempted. "
             "Fix the error and plan again to converge.")

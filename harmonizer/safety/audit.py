@@ -68,6 +68,9 @@ class AuditRecord:
     changes: list[dict[str, Any]] = field(default_factory=list)
     #: For a rollback: the apply ids it reverted.
     reverts: list[str] = field(default_factory=list)
+    #: Verification after apply: fields that did not hold what was applied
+    #: (``harmonizer.coupling.verify.Finding.to_dict``, secrets redacted).
+    unconverged: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -106,7 +109,8 @@ def build_record(plan: SitePlan, result: ApplyResult, *, who: str, kind: str = "
         when=dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), site=plan.site, database=plan.database,
         url=plan.url, company_id=plan.company_id, template=plan.template,
         template_version=plan.template_version, plan_fingerprint=plan_fingerprint(plan),
-        ok=result.ok and error is None, error=error, changes=changes, reverts=list(reverts or []))
+        ok=result.ok and error is None, error=error, changes=changes, reverts=list(reverts or []),
+        unconverged=[finding.to_dict() for finding in result.unconverged])
 
 
 def _field(change: Change, fchange: FieldChange, data: dict[str, Any]) -> dict[str, Any]:

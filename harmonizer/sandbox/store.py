@@ -21,6 +21,8 @@ def _q(name: str) -> str:
 class Store:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
+        #: Batch creates running in this transaction (``orm/copies.py``): model -> (id, field).
+        self.copy_batches: dict[str, set[tuple[int, str]]] = {}
 
     # -- records ---------------------------------------------------------------------------
     def insert(self, spec: ModelSpec, values: dict[str, Any]) -> int:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from harmonizer.sandbox.exceptions import ServerException
+from harmonizer.sandbox.orm.copies import batch
 
 if TYPE_CHECKING:
     from harmonizer.sandbox.orm.model import Model
@@ -83,13 +84,14 @@ class LoadMixin:
         conn.execute("SAVEPOINT harmonizer_load")
         ids: list[int] = []
         messages: list[dict[str, Any]] = []
-        for index, row in enumerate(data):
-            try:
-                ids.append(self._load_row(fields, row))
-            except LoadError as exc:
-                messages.append(_message(index, exc.message, exc.field))
-            except ServerException as exc:
-                messages.append(_message(index, exc.message, None))
+        with batch(self):  # Odoo creates the rows as one batch (orm/copies.py)
+            for index, row in enumerate(data):
+                try:
+                    ids.append(self._load_row(fields, row))
+                except LoadError as exc:
+                    messages.append(_message(index, exc.message, exc.field))
+                except ServerException as exc:
+                    messages.append(_message(index, exc.message, None))
         if messages:
             conn.execute("ROLLBACK TO SAVEPOINT harmonizer_load")
             conn.execute("RELEASE SAVEPOINT harmonizer_load")

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from harmonizer.sandbox import access
 from harmonizer.sandbox.exceptions import value_error
+from harmonizer.sandbox.orm.copies import batch
 from harmonizer.sandbox.orm.load import LoadMixin
 from harmonizer.sandbox.orm.meta import MetaMixin
 from harmonizer.sandbox.orm.read import ReadMixin
@@ -192,7 +193,8 @@ class Model(SearchMixin, ReadMixin, WriteMixin, MetaMixin, LoadMixin):
     def create(self, vals_list: Any) -> int | list[int]:
         self.check("create")
         if isinstance(vals_list, list):
-            return [self._create(vals) for vals in vals_list]
+            with batch(self):  # one batch create (orm/copies.py)
+                return [self._create(vals) for vals in vals_list]
         return self._create(vals_list)
 
     def write(self, ids: Any, vals: dict[str, Any]) -> bool:

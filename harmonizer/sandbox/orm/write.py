@@ -3,7 +3,8 @@
 Order of a create, as in Odoo: hooks adjust the values, unknown fields raise, defaults
 fill the gaps, ``_inherits`` parents are created first, columns are converted and checked
 (NOT NULL -> the "mandatory field" ValidationError), the row is inserted, x2many commands
-run, then uniqueness and Python constraints. Any failure rolls the whole call back.
+run, stored copies through relations follow (``copies.py``), then uniqueness and Python
+constraints. Any failure rolls the whole call back.
 x2many commands: 0 create, 1 update, 2 delete, 3 unlink, 4 link, 5 clear, 6 replace; a plain
 list of ids means (6, 0, ids). On a one2many whose inverse is required, unlinking a line
 deletes it (the (6, 0, ids) trap); only lines visible under active_test are touched.
@@ -14,6 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from harmonizer.sandbox.exceptions import value_error
+from harmonizer.sandbox.orm.copies import copies_of
 from harmonizer.sandbox.orm.errors import constraint_error, mandatory_error, missing_error
 from harmonizer.sandbox.orm.fields import to_column
 
@@ -48,6 +50,7 @@ class WriteMixin:
         for field, commands in x2many:
             self._apply_x2many(rec_id, field, commands)
         self.hooks.after_create(self.env, rec_id, vals)
+        copies_of(self.env.profile.schema).after_create(self, rec_id, vals)
         self._check_constraints([rec_id])
         return rec_id
 
@@ -102,6 +105,7 @@ class WriteMixin:
         if not isinstance(vals, dict):
             raise value_error(f"Invalid values for write on {self.name}: {vals!r}")
         self._check_field_names(list(vals))
+        written = dict(vals)
         ids = [i for i in dict.fromkeys(ids)]
         existing = self.env.store.existing(self.spec, ids)
         missing = [i for i in ids if i not in existing]
@@ -129,6 +133,7 @@ class WriteMixin:
             for field, commands in x2many:
                 self._apply_x2many(rec_id, field, commands)
         self.hooks.after_write(self.env, ids, vals)
+        copies_of(self.env.profile.schema).after_write(self, ids, written)
         self._check_constraints(ids)
         return True
 
