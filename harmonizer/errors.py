@@ -98,6 +98,11 @@ class OdooUserError(OdooError):
     """Any other UserError raised by Odoo's business logic."""
 
 
+class OdooBusy(OdooUserError):
+    """Odoo refused a write because the record is in use right now (a scheduled action that is
+    running: "Record cannot be modified right now"). Nothing was written; retrying later works."""
+
+
 class TransportError(HarmonizerError):
     """The server could not be reached, timed out or answered garbage."""
 

@@ -251,7 +251,12 @@ class Harmonizer:
             try:
                 out.append(SiteApply(site_plan.site, self.apply_site(site_plan, progress, saved=saved)))
             except HarmonizerError as exc:
-                out.append(SiteApply(site_plan.site, getattr(exc, "result", None), _one_line(exc, site_plan.site)))
+                result = getattr(exc, "result", None)
+                error = _one_line(exc, site_plan.site)
+                if result is None and "nothing was" not in error:
+                    # It failed before the executor's first write (session, lock, freshness, verification).
+                    error += " (nothing was written)"
+                out.append(SiteApply(site_plan.site, result, error))
         return out
 
     def refill_secrets(self, site_plan: SitePlan) -> SitePlan:
@@ -268,11 +273,13 @@ class Harmonizer:
                    kind: str = "apply", reverts: tuple[str, ...] = ()) -> ApplyResult:
         """Apply one site's plan under the site lock, then record it in the audit trail.
 
-        Order: lock (refused if held) -> for a saved plan, its fingerprints against a fresh
+        Order: access rights the plan needs (refused, naming what is missing) -> lock (refused
+        if held) -> for a saved plan, its fingerprints against a fresh
         read (refused if stale) -> the executor (which re-verifies what it touches) -> audit
         record, locally and in Odoo -> unlock (also on error and Ctrl-C).
         """
         from harmonizer.apply.executor import ApplyResult, Executor
+        from harmonizer.apply.rights import preflight
         from harmonizer.safety.guard import check_fresh, record_apply
         from harmonizer.safety.lock import DEFAULT_TTL, operator, site_lock
 
@@ -281,6 +288,7 @@ class Harmonizer:
             return ApplyResult(site_plan.site)
         with self.session(site_plan.site) as session:
             writer = session.writer()
+            preflight(writer, site_plan, session.version.major)
             ttl = DEFAULT_TTL if self.lock_ttl is None else self.lock_ttl
             with site_lock(writer, site_plan.site, operator(self.env), ttl):
                 if saved:

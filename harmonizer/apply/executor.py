@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from harmonizer.errors import HarmonizerError, SiteError
+from harmonizer.errors import HarmonizerError, OdooBusy, SiteError, TransportError
 from harmonizer.kinds.base import Kind
 from harmonizer.kinds.registry import KINDS
 from harmonizer.kinds.values import same
@@ -79,6 +79,11 @@ class ApplyFailed(SiteError):
     def __init__(self, site: str, message: str, result: ApplyResult, address: str | None = None) -> None:
         super().__init__(site, message, address)
         self.result = result
+
+
+class SiteBusy(ApplyFailed):
+    """Odoo kept refusing a write as busy (a scheduled action running): nothing is wrong with
+    the plan or the site; the same apply succeeds a few minutes later."""
 
 
 Progress = Callable[[str, Change], None]
@@ -195,6 +200,11 @@ class Executor:
 
     def _fail(self, steps: list[list[Change]], index: int, exc: HarmonizerError) -> None:
         message = getattr(exc, "message", None) or str(exc)
+        if isinstance(exc, TransportError) and exc.may_have_committed:
+            # Every step is safe to send again (creates go by external ID, writes and deletes are
+            # idempotent): say what may have happened and that a rerun settles it.
+            message = (str(exc).split("; it may have been committed")[0] + "; it may have been applied "
+                       "(a rerun finds out and converges: creates go by external ID)")
         failed = steps[index]
         later = [c for step in steps[index + 1:] for c in step]
         for change in failed:
@@ -204,6 +214,11 @@ class Executor:
         self.result.outcomes.extend(Outcome(c.address, c.action, "not attempted") for c in later)
         applied = self.result.count("applied")
         where = failed[0].address if len(failed) == 1 else f"{failed[0].address} (batch of {len(failed)})"
+        if isinstance(exc, OdooBusy):
+            raise SiteBusy(self.plan.site, f"busy, retry later: Odoo is running a scheduled action and refused "
+                                           f"the {failed[0].action.value} ({message}); {applied} change(s) "
+                                           f"applied before it, {len(later)} not attempted; run the same apply "
+                                           "again in a few minutes", self.result, where) from exc
         raise ApplyFailed(self.plan.site, f"{failed[0].action.value} failed: {message} ({applied} change(s) "
                                           f"applied before it, {len(later)} not attempted; rerun to converge)",
                           self.result, where) from exc

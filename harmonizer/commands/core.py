@@ -133,6 +133,7 @@ def register(group: click.Group) -> None:
         if fmt == "text" or result.failures:
             click.echo(render_plan_as(result, fmt), nl=False)
         if result.failures:
+            stderr("Apply stopped before writing anything: the plan failed (see above); rerun once the cause is gone.")
             sys.exit(1)
         if not result.has_changes:
             if fmt == "json":

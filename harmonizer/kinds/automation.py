@@ -118,6 +118,7 @@ TRIGGER_GROUP = frozenset({"trigger", "trigger_fields", "filter_domain", "filter
 class Automation(Kind):
     key: ClassVar[str] = "automation"
     model: ClassVar[str] = "base.automation"
+    companion_models: ClassVar[tuple[str, ...]] = ("ir.actions.server",)
     level: ClassVar[Level] = Level.DATABASE
     body_model = AutomationBody
     area = "automation"

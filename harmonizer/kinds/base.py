@@ -185,6 +185,9 @@ class Kind:
         """Records Odoo leaves behind when these are unlinked, to unlink right after."""
         return []
 
+    #: The models ``companions`` may name (their unlink right is needed to delete this kind).
+    companion_models: ClassVar[tuple[str, ...]] = ()
+
     #: True for kinds whose model and fields come from each resource (generic records).
     dynamic: ClassVar[bool] = False
 

@@ -36,6 +36,7 @@ class ScheduledActionBody(Body):
 class ScheduledAction(Kind):
     key: ClassVar[str] = "scheduled_action"
     model: ClassVar[str] = "ir.cron"
+    companion_models: ClassVar[tuple[str, ...]] = ("ir.actions.server",)
     level: ClassVar[Level] = Level.DATABASE
     body_model = ScheduledActionBody
     area = "scheduled_actions"

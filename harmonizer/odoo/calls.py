@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from harmonizer.errors import TransportError
+from harmonizer.errors import OdooBusy, TransportError
 from harmonizer.odoo.channels import Unanswered
 
 log = logging.getLogger("harmonizer.odoo")
@@ -40,6 +40,15 @@ SAFE_SERVICE_METHODS: frozenset[tuple[str, str]] = frozenset({
 NONE_RESULT_METHODS: frozenset[str] = frozenset({"action_archive", "action_unarchive", "toggle_active"})
 
 T = TypeVar("T")
+
+
+def pause(seconds: float) -> None:
+    """Wait between retries (one place, so tests can make retries instant)."""
+    time.sleep(seconds)
+
+
+def _pause(seconds: float) -> None:
+    pause(seconds)
 
 
 @dataclass
@@ -101,7 +110,7 @@ class RetryPolicy:
 
     retries: int = 2
     backoff: float = 0.2
-    sleep: Callable[[float], None] = time.sleep
+    sleep: Callable[[float], None] = _pause
 
     def run(self, attempt: Callable[[], T], *, idempotent: bool, what: str, where: str,
             stats: CallStats | None = None) -> T:
@@ -118,6 +127,30 @@ class RetryPolicy:
                 log.debug("retrying %s on %s after: %s", what, where, failure.reason)
                 if stats is not None:
                     stats.retries += 1
+                self.sleep(self.backoff * (2 ** number))
+                number += 1
+
+
+@dataclass
+class BusyPolicy:
+    """Bounded retries of a call Odoo refused as busy (``OdooBusy``: nothing ran, so sending
+    it again is safe for any method), with a doubling pause; then ``OdooBusy`` saying so."""
+
+    retries: int = 3
+    backoff: float = 5.0
+    sleep: Callable[[float], None] = _pause
+
+    def run(self, attempt: Callable[[], T], *, what: str) -> T:
+        number = 0
+        while True:
+            try:
+                return attempt()
+            except OdooBusy as exc:
+                if number >= self.retries:
+                    tries = f" (tried {number + 1} times)" if number else ""
+                    raise OdooBusy(f"{exc.message}{tries}", exc.kind, model=exc.model,
+                                   method=exc.method) from exc
+                log.debug("%s: Odoo is busy, retrying in %ss", what, self.backoff * (2 ** number))
                 self.sleep(self.backoff * (2 ** number))
                 number += 1
 

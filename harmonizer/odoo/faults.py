@@ -12,6 +12,9 @@ Rules (observed on real Odoo 16-19, see odoo-reference/*/README.md):
 - Legacy ``/xmlrpc``: string faultCodes "warning -- <Class>\\n\\n<msg>", "AccessDenied", or the
   message itself with the traceback as faultString.
 - JSON-RPC and JSON-2: the qualified class name (``data.name`` / ``name``) decides.
+- A UserError whose message starts with ``BUSY_PREFIX`` (Odoo 19 answers it while a scheduled
+  action runs, and for a write on a missing cron) is ``OdooBusy``, on every protocol: the
+  transaction was rolled back, so the call may be sent again later (``session`` retries it).
 - Every message passes through ``scrub`` so a secret echoed by a server never leaks.
 """
 
@@ -23,6 +26,7 @@ from typing import Any
 from harmonizer.errors import (
     OdooAccessDenied,
     OdooAccessError,
+    OdooBusy,
     OdooError,
     OdooMissingError,
     OdooUserError,
@@ -33,6 +37,8 @@ Scrub = Callable[[str], str]
 
 MISSING_PREFIX = "Record does not exist or has been deleted."
 CONSTRAINT_PREFIX = "The operation cannot be completed:"
+#: Odoo 19's answer to a write on a cron it is executing (``ir.cron`` locks the row).
+BUSY_PREFIX = "Record cannot be modified right now"
 NONE_MARSHAL_LINE = "TypeError: cannot marshal None unless allow_none is enabled"
 
 _BY_QUALIFIED_NAME: dict[str, type[OdooError]] = {
@@ -57,6 +63,7 @@ _BY_LEGACY_WORD: dict[str, type[OdooError]] = {
 
 _KIND: dict[type[OdooError], str] = {
     OdooMissingError: "MissingError", OdooValidationError: "ValidationError", OdooUserError: "UserError",
+    OdooBusy: "UserError",
 }
 
 
@@ -73,6 +80,8 @@ def error_for_name(qualified: str, message: str, *, model: str | None = None, me
                    scrub: Scrub = _keep) -> OdooError:
     """The harmonizer error for an exception known by its qualified class name (JSON protocols)."""
     cls = _BY_QUALIFIED_NAME.get(qualified, OdooError)
+    if cls is OdooUserError and is_busy(message):
+        cls = OdooBusy
     return cls(scrub(message), short_name(qualified), model=model, method=method)
 
 
@@ -98,8 +107,15 @@ def final_exception(traceback_text: str) -> tuple[str, str]:
     return head, rest.rstrip()
 
 
+def is_busy(message: str) -> bool:
+    """True for Odoo's "Record cannot be modified right now" answer (see the module rules)."""
+    return message.startswith(BUSY_PREFIX)
+
+
 def classify_user_error(message: str) -> type[OdooError]:
     """Class of an XML-RPC code-2 fault (see the module rules: prefixes only, else UserError)."""
+    if is_busy(message):
+        return OdooBusy
     if message.startswith(MISSING_PREFIX):
         return OdooMissingError
     if message.startswith(CONSTRAINT_PREFIX):

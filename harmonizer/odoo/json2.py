@@ -42,6 +42,7 @@ _MODEL_METHODS: dict[str, tuple[str, ...]] = {
     "read_group": ("domain", "fields", "groupby", "offset", "limit", "orderby", "lazy"),
     "load": ("fields", "data"),
     "name_create": ("name",),
+    "check_access_rights": ("operation", "raise_exception"),
 }
 #: record methods: ``ids`` first, then these names.
 _RECORD_METHODS: dict[str, tuple[str, ...]] = {

@@ -19,7 +19,7 @@ import odoolib
 from odoolib.tools import RemoteModel
 
 from harmonizer.errors import HarmonizerError, OdooAccessDenied, OdooError
-from harmonizer.odoo.calls import CallStats, RetryPolicy
+from harmonizer.odoo.calls import BusyPolicy, CallStats, RetryPolicy
 from harmonizer.odoo.channels import Channel, HttpChannel, SandboxChannel
 from harmonizer.odoo.connectors import JsonRpcConnector, RpcConnector, XmlRpcConnector
 from harmonizer.odoo.json2 import Json2Connection, Json2Connector
@@ -88,14 +88,19 @@ class OdooSession:
         self._channel = channel
         self._connection = connection
         self._modules: frozenset[str] | None = None
+        self._busy = BusyPolicy(retries=settings.busy_retries, backoff=settings.busy_backoff)
 
     def __repr__(self) -> str:
         return (f"OdooSession({self.url} db={self.database} uid={self.uid} {self.protocol} "
                 f"{self.version.full})")
 
     def execute(self, model: str, method: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
-        """One model call (``execute_kw`` semantics). Prefer ``reader()``/``writer()``."""
-        return self._connection.get_model(model).execute(method, args, kwargs)
+        """One model call (``execute_kw`` semantics). Prefer ``reader()``/``writer()``.
+
+        A call Odoo refuses as busy (``OdooBusy``: rolled back, nothing ran) is sent again a
+        bounded number of times after a pause (``BusyPolicy``)."""
+        return self._busy.run(lambda: self._connection.get_model(model).execute(method, args, kwargs),
+                              what=f"{model}.{method}")
 
     def installed_modules(self) -> frozenset[str]:
         """Names of installed modules (one search_read, cached for the session)."""

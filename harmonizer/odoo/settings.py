@@ -66,6 +66,10 @@ class ConnectionSettings:
     sandbox_version: str = "17.0"
     #: First pause between retries of a read, doubled after each attempt (seconds).
     retry_backoff: float = 0.2
+    #: A call Odoo refused as busy (a running scheduled action) is sent again this many times...
+    busy_retries: int = 3
+    #: ...after this pause, doubled each time (5 + 10 + 20 seconds by default).
+    busy_backoff: float = 5.0
 
     def __repr__(self) -> str:
         return (f"ConnectionSettings(url={self.url!r}, database={self.database!r}, login={self.login!r}, "

@@ -24,7 +24,7 @@ import json
 import re
 import secrets
 import socket
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -38,6 +38,14 @@ SUBJECT = "harmonizer-apply"
 MODEL = "mail.message"
 _PRE = re.compile(r"<pre[^>]*>(.*?)</pre>", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
+
+
+def _copy(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_copy(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _copy(item) for key, item in value.items()}
+    return value
 
 
 class AuditClient(Protocol):
@@ -73,7 +81,8 @@ class AuditRecord:
     unconverged: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # Plain JSON data: copied by hand (``asdict`` deep-copies every value through ``copy``, slowly).
+        return {f.name: _copy(getattr(self, f.name)) for f in fields(self)}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> AuditRecord:

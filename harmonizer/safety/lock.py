@@ -9,7 +9,14 @@ Rules:
 - An expired lock is broken by unlinking that record *by id* and creating again: if two
   operators break it at once, the second unlink misses (the first already created a new
   record with a new id) and its create fails on the key, so still only one proceeds.
-- Release unlinks the record only if it still holds our token (re-read first).
+- Taking the lock is idempotent by token: when the answer to our ``create`` is lost (the
+  connection dropped after Odoo committed it, ``TransportError(may_have_committed=True)``),
+  the lock is read again by its key; if it carries our token we hold it (and release it at
+  the end), if no lock is there the create is sent again, if another token is there we are
+  refused as usual. So a lost answer never leaves a lock nobody knows it holds.
+- Release unlinks the record only if it still holds our token (re-read by key first, so only
+  the key and the token are needed, not the record id); an unlink whose answer was lost is
+  checked the same way and sent again while the lock is still ours (a few times at most).
 - Sites sharing a database share the lock: it lives in the database, not per site.
 - The lock record has no ``__harmonizer__`` external ID, so plans and drift never see it;
   export and lookalike detection skip its key explicitly.
@@ -29,12 +36,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from harmonizer.errors import HarmonizerError, OdooMissingError, OdooValidationError, SiteError
+from harmonizer.errors import HarmonizerError, OdooMissingError, OdooValidationError, SiteError, TransportError
 from harmonizer.plan.live import LOCK_KEY
 
 __all__ = ["LOCK_KEY", "LockHeld", "LockInfo", "acquire", "break_lock", "read_lock", "release", "site_lock"]
 MODEL = "ir.config_parameter"
 DEFAULT_TTL = 1800.0
+#: How many times a create or unlink of the lock whose answer was lost is checked and resent.
+RESEND_ATTEMPTS = 3
 OPERATOR_ENV = "HARMONIZER_OPERATOR"
 
 
@@ -103,28 +112,54 @@ def acquire(client: LockClient, site: str, owner: str, ttl: float = DEFAULT_TTL)
     now = _now()
     mine = LockInfo(owner, socket.gethostname(), _fmt(now), _fmt(now + dt.timedelta(seconds=ttl)),
                     secrets.token_hex(8))
-    for _attempt in range(2):
+    lost: TransportError | None = None
+    for _attempt in range(2 + RESEND_ATTEMPTS):
         try:
             record_id = client.create(MODEL, {"key": LOCK_KEY, "value": mine.to_json()})
             return LockInfo(mine.owner, mine.host, mine.started, mine.expires, mine.token, int(record_id))
+        except TransportError as exc:
+            lost = exc  # the create may have committed: the lock's token tells
         except OdooValidationError:
-            held = read_lock(client)
-            if held is None:
-                continue  # released between our create and our read: try once more
-            if not held.expired:
-                raise LockHeld(site, f"the site is locked by {held.describe()}: another apply is running "
-                                     "(nothing was written; `harmonizer unlock` breaks a stale lock)") from None
-            _unlink_quietly(client, held.record_id)
+            lost = None
+        held = read_lock(client)
+        if held is None:
+            continue  # nothing committed, or released between our create and our read: try again
+        if held.token == mine.token:
+            return held  # our create committed, only its answer was lost: we hold the lock
+        if not held.expired:
+            raise LockHeld(site, f"the site is locked by {held.describe()}: another apply is running "
+                                 "(nothing was written; `harmonizer unlock` breaks a stale lock)") from None
+        _unlink_quietly(client, held.record_id)
+    if lost is not None:
+        raise lost
     raise LockHeld(site, "could not take the site lock (another apply took it first): nothing was written")
 
 
 def release(client: LockClient, lock: LockInfo) -> bool:
-    """Give our lock back; True if it was still ours."""
-    held = read_lock(client)
-    if held is None or held.token != lock.token:
-        return False
-    _unlink_quietly(client, held.record_id)
-    return True
+    """Give our lock back; True if it was still ours. Only ``lock.token`` is used: the record
+    is found by its key, and an unlink whose answer was lost is checked and sent again."""
+    for _attempt in range(RESEND_ATTEMPTS):
+        held = read_lock(client)
+        if held is None or held.token != lock.token:
+            return _attempt > 0  # gone after our unlink (its answer was lost), or never ours
+        try:
+            _unlink_quietly(client, held.record_id)
+            return True
+        except TransportError:
+            continue  # may have committed: the next read tells
+    return False
+
+
+def release_quietly(client: LockClient, lock: LockInfo) -> bool:
+    """``release``, tried again on any refusal or lost answer (a few times): a lock left behind
+    would refuse every apply for its whole lifetime. False if it could not be released."""
+    for _attempt in range(RESEND_ATTEMPTS):
+        try:
+            release(client, lock)
+            return True
+        except HarmonizerError:
+            continue
+    return False
 
 
 def break_lock(client: LockClient) -> LockInfo | None:
@@ -142,9 +177,8 @@ def site_lock(client: LockClient, site: str, owner: str, ttl: float = DEFAULT_TT
     try:
         yield lock
     finally:
-        # If release fails the lock expires on its own; the body's own outcome matters more.
-        with contextlib.suppress(HarmonizerError):
-            release(client, lock)
+        # If release keeps failing the lock expires on its own; the body's own outcome matters more.
+        release_quietly(client, lock)
 
 
 def _unlink_quietly(client: LockClient, record_id: int | None) -> None:

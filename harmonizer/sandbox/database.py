@@ -91,6 +91,20 @@ class Database:
             raise
         conn.execute("COMMIT")
 
+    def serialize(self) -> bytes:
+        """The whole in-memory database as bytes (a snapshot for ``deserialize``)."""
+        if self._memory is None:
+            raise ValueError(f"database {self.name} is a file: copy the file instead")
+        with self._lock:
+            return self._memory.serialize()
+
+    def deserialize(self, data: bytes) -> None:
+        """Replace the in-memory database's content with a snapshot of ``serialize``."""
+        if self._memory is None:
+            raise ValueError(f"database {self.name} is a file: copy the file instead")
+        with self._lock:
+            self._memory.deserialize(data)
+
     def close(self) -> None:
         if self._memory is not None:
             self._memory.close()

@@ -130,6 +130,20 @@ class SandboxServer:
         upgrade_file(target, self.profile.version, to_version)
         return target
 
+    def snapshot(self, name: str) -> bytes:
+        """An in-memory database's whole content (tests restore it instead of seeding again)."""
+        return self._database(name).serialize()
+
+    def restore(self, name: str, data: bytes) -> None:
+        """Make in-memory database ``name`` hold a ``snapshot`` again (created if needed)."""
+        with self._lock:
+            if name not in self._dbs:
+                if self.home is not None:
+                    raise ValueError("restore works on in-memory stand-ins only")
+                self._dbs[name] = Database(name, None)
+            db = self._dbs[name]
+        db.deserialize(data)
+
     def drop_database(self, name: str) -> bool:
         with self._lock:
             db = self._dbs.pop(name, None) or (Database(name, self._path(name)) if self._path(name) else None)

@@ -142,11 +142,15 @@ class Cron18(base17.Cron):
                                       "strictly positive number.")
 
 
+#: 19.0's answer to a write on a cron it is executing (or cannot lock), word for word.
+CRON_BUSY_MESSAGE = ("Record cannot be modified right now: This cron task is currently being executed "
+                     "and may not be modified Please try again in a few minutes")
+
+
 class Cron19(Cron18):
     def write_missing(self, env: Env, ids: list[int]) -> None:
         # 19.0 locks the cron rows first: a missing id reads as "being executed"
-        raise UserError("Record cannot be modified right now: This cron task is currently being executed "
-                        "and may not be modified Please try again in a few minutes")
+        raise UserError(CRON_BUSY_MESSAGE)
 
 
 class Automation18(base17.Automation):

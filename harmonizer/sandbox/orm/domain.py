@@ -172,5 +172,40 @@ def leaf_ids(model: Model, leaf: tuple[Any, str, Any], rows: dict[int, dict[str,
 
 def match_rows(rows: dict[int, dict[str, Any]], name: str, operator: str, value: Any,
                field_type: str, field: Any) -> set[int]:
+    if operator == "in" and field_type != "boolean":
+        wanted = _in_lookup(value)
+        if wanted is not None:
+            found, digits, accepts_null = wanted
+            return {rid for rid, row in rows.items()
+                    if _in_match(column_to_python(field, row.get(name)), found, digits, accepts_null)}
     return {rid for rid, row in rows.items()
             if compare(column_to_python(field, row.get(name)), operator, value, field_type)}
+
+
+def _in_lookup(value: Any) -> tuple[set[Any], set[int], bool] | None:
+    """What an ``in`` leaf matches, as sets (``compare``'s ``in`` without a scan of the list per
+    row): the values as given, the ints that digit strings coerce to (matched by int rows only),
+    and whether a NULL matches. None when a value is not hashable (``compare`` then decides)."""
+    found: set[Any] = set()
+    digits: set[int] = set()
+    accepts_null = False
+    for item in _as_list(value):
+        if item is False or item is None:
+            accepts_null = True
+            continue
+        try:
+            found.add(item)
+        except TypeError:
+            return None
+        if isinstance(item, str) and item.lstrip("-").isdigit():
+            digits.add(int(item))
+    return found, digits, accepts_null
+
+
+def _in_match(row_value: Any, found: set[Any], digits: set[int], accepts_null: bool) -> bool:
+    if row_value is None:
+        return accepts_null
+    try:
+        return row_value in found or (isinstance(row_value, int) and row_value in digits)
+    except TypeError:
+        return False

@@ -25,7 +25,7 @@ class SearchMixin:
     def _search(self: Model, domain: Any, offset: int = 0, limit: int | None = None,
                 order: str | None = None) -> list[int]:
         normal = dom.normalize(domain, self.env.profile.domain_words)
-        rows = self.env.store.rows(self.spec)
+        rows = self._candidate_rows(normal)
         rows = self._apply_rules(rows, normal)
         ids = dom.evaluate(self, normal, rows) if normal else set(rows)
         ordered = self._sort([rows[i] for i in ids], order)
@@ -33,6 +33,24 @@ class SearchMixin:
         if limit:
             ordered = ordered[:limit]
         return [row["id"] for row in ordered]
+
+    def _candidate_rows(self: Model, normal: list[Any]) -> dict[int, dict[str, Any]]:
+        """The rows a search must look at. A domain that is a plain conjunction (no ``|``, no
+        ``!``) with a leaf ``(text field, '=' or 'in', text values)`` can only match rows holding
+        one of those values: SQLite selects them (same equality as ``domain.compare`` for text
+        columns); the whole domain is still evaluated on them. Otherwise: every row."""
+        if not any(token in ("|", "!") for token in normal if isinstance(token, str)):
+            for token in normal:
+                if not isinstance(token, tuple) or len(token) != 3:
+                    continue
+                left, operator, right = token
+                field = self.spec.fields.get(left) if isinstance(left, str) else None
+                values = right if operator == "in" else [right] if operator == "=" else None
+                if (field is not None and field.type in ("char", "selection") and field.has_column
+                        and self._delegation(left) is None and isinstance(values, list | tuple) and values
+                        and all(isinstance(v, str) and v for v in values)):
+                    return self.env.store.rows_where(self.spec, left, values)
+        return self.env.store.rows(self.spec)
 
     def _apply_rules(self: Model, rows: dict[int, dict[str, Any]], normal: list[Any]) -> dict[int, dict[str, Any]]:
         fields = self.spec.fields

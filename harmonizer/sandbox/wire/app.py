@@ -128,6 +128,8 @@ class WireApp:
         decoded = endpoint.decode(request, route_args)
         if isinstance(decoded, HttpResponse):
             return decoded
+        if self.levers is not None:
+            self.levers.note(number, decoded.service, decoded.method, decoded.params)
         ok, outcome = self._run(decoded, fault)
         if fault is not None:
             _after_fault(fault, number, committed=ok)
@@ -139,7 +141,7 @@ class WireApp:
         """(True, result) or (False, ServerException): the one place a call is dispatched."""
         if call.error is not None:
             return False, call.error
-        if fault is not None and fault.kind is FaultKind.ODOO_ERROR:
+        if fault is not None and fault.kind in (FaultKind.ODOO_ERROR, FaultKind.CRON_BUSY):
             return False, fault.odoo_error()
         try:
             return True, self.server.dispatch(call.service, call.method, call.params)

@@ -97,6 +97,9 @@ GENERIC: dict[str, Signature] = {
     "action_unarchive": _sig(False),
     "get_external_id": _sig(False, returns="dict[IdType, str]"),
     "has_access": _sig(False, Param("operation", REQUIRED, "str"), returns="bool"),
+    # 19.0: model-level (a body with non-empty ``ids`` is HTTP 422 "cannot call ... with ids").
+    "check_access_rights": _sig(True, Param("operation", REQUIRED, "str"), Param("raise_exception", True, "bool"),
+                                returns="bool", readonly=True),
     "load": _sig(True, Param("fields", REQUIRED), Param("data", REQUIRED)),
     "read_group": _sig(True, Param("domain", REQUIRED), Param("fields", REQUIRED), Param("groupby", REQUIRED),
                        Param("offset", 0), Param("limit", None), Param("orderby", False), Param("lazy", True),

@@ -10,11 +10,14 @@ to an RPC route counts, whatever its outcome). A fault fires once, at its call n
 - ``http502``: a gateway answers HTTP 502 with an HTML body; the call does not run.
 - ``odoo-error``: the call does not run; the chosen ServerException is reported as the
   server would report it (default ``UserError("Injected fault")``).
+- ``cron-busy``: the call does not run; the server answers the UserError a real 19.0 sends
+  while it executes a scheduled action ("Record cannot be modified right now: This cron task
+  is currently being executed ..."), on every protocol as that protocol reports a UserError.
 
 From the environment (read by ``Levers.from_env``, used by ``serve``)::
 
     HARMONIZER_SANDBOX_LATENCY=0.02              # seconds added to every request
-    HARMONIZER_SANDBOX_FAULTS="5:reset-after,9:http502,3:timeout=2.5,7:odoo-error=AccessError:Nope"
+    HARMONIZER_SANDBOX_FAULTS="5:reset-after,9:http502,3:timeout=2.5,7:odoo-error=AccessError:Nope,8:cron-busy"
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ class FaultKind(Enum):
     TIMEOUT = "timeout"
     HTTP_502 = "http502"
     ODOO_ERROR = "odoo-error"
+    CRON_BUSY = "cron-busy"
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,10 @@ class InjectedFault:
             raise ValueError(f"fault call numbers start at 1, got {self.call}")
 
     def odoo_error(self) -> ServerException:
+        if self.kind is FaultKind.CRON_BUSY:
+            from harmonizer.sandbox.hooks.versions import CRON_BUSY_MESSAGE
+
+            return UserError(CRON_BUSY_MESSAGE)
         return self.error if self.error is not None else UserError("Injected fault")
 
 
@@ -103,6 +111,8 @@ class Levers:
         self.latency = latency
         self._faults: dict[int, InjectedFault] = {}
         self._calls = 0
+        #: What each decoded RPC request asked, by call number ("ir.cron.write", "common.login").
+        self.log: dict[int, str] = {}
         self._lock = threading.Lock()
         for fault in faults:
             self.add(fault)
@@ -135,6 +145,13 @@ class Levers:
         with self._lock:
             self._calls += 1
             return self._calls, self._faults.pop(self._calls, None)
+
+    def note(self, call: int, service: str, method: str, params: list) -> None:
+        """Remember what request ``call`` asked (model.method for object calls)."""
+        objects = service == "object" and len(params) >= 5
+        label = f"{params[3]}.{params[4]}" if objects else f"{service}.{method}"
+        with self._lock:
+            self.log[call] = label
 
     @property
     def pending(self) -> list[InjectedFault]:
