@@ -81,6 +81,10 @@ class ApplyFailed(SiteError):
         self.result = result
 
 
+#: How an outcome refused as busy starts (renderers say "retry later", not "fix the error").
+BUSY = "busy, retry later"
+
+
 class SiteBusy(ApplyFailed):
     """Odoo kept refusing a write as busy (a scheduled action running): nothing is wrong with
     the plan or the site; the same apply succeeds a few minutes later."""
@@ -200,6 +204,8 @@ class Executor:
 
     def _fail(self, steps: list[list[Change]], index: int, exc: HarmonizerError) -> None:
         message = getattr(exc, "message", None) or str(exc)
+        if isinstance(exc, OdooBusy):
+            message = f"{BUSY}: {message}"
         if isinstance(exc, TransportError) and exc.may_have_committed:
             # Every step is safe to send again (creates go by external ID, writes and deletes are
             # idempotent): say what may have happened and that a rerun settles it.
@@ -215,8 +221,8 @@ class Executor:
         applied = self.result.count("applied")
         where = failed[0].address if len(failed) == 1 else f"{failed[0].address} (batch of {len(failed)})"
         if isinstance(exc, OdooBusy):
-            raise SiteBusy(self.plan.site, f"busy, retry later: Odoo is running a scheduled action and refused "
-                                           f"the {failed[0].action.value} ({message}); {applied} change(s) "
+            raise SiteBusy(self.plan.site, f"{BUSY}: Odoo is running a scheduled action and refused the "
+                                           f"{failed[0].action.value} ({exc.message}); {applied} change(s) "
                                            f"applied before it, {len(later)} not attempted; run the same apply "
                                            "again in a few minutes", self.result, where) from exc
         raise ApplyFailed(self.plan.site, f"{failed[0].action.value} failed: {message} ({applied} change(s) "

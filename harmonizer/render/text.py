@@ -34,7 +34,7 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
-from harmonizer.apply.executor import ApplyResult, Outcome
+from harmonizer.apply.executor import BUSY, ApplyResult, Outcome
 from harmonizer.plan.model import Action, Change, FieldChange, Plan, SitePlan
 from harmonizer.render.common import (
     PAST,
@@ -299,5 +299,8 @@ def apply_sentence(result: ApplyResult) -> str:
         return (f"Applied but not converged: {applied} applied, {len(result.unconverged)} field(s) do not hold "
                 "what was applied (read back right after the apply).")
     failed, skipped = result.count("failed"), result.count("not attempted")
+    if any(o.status == "failed" and (o.error or "").startswith(BUSY) for o in result.outcomes):
+        return (f"Apply stopped, Odoo is busy: {applied} applied, {failed} refused for now, {skipped} not attempted. "
+                "Nothing needs fixing: run the same apply again in a few minutes.")
     return (f"Apply failed: {applied} applied, {failed} failed, {skipped} not attempted. "
             "Fix the error and plan again to converge.")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from harmonizer.apply.rights import needed_rights
 from harmonizer.errors import HarmonizerError
 from harmonizer.kinds.registry import KINDS
 from harmonizer.plan.live import LiveReader
@@ -73,9 +74,11 @@ def test_interrupted_apply_reruns_without_duplicates(project: Path, served) -> N
     _http_site(project, running.port, "xmlrpc")
     app = Harmonizer(project, env={"REMOTE_PASSWORD": "admin"})
     plan = app.plan(["remote"])
-    # The connection drops after the server committed the 8th request of the apply: the answer
-    # of a create is lost. Apply stops and says so; nothing is retried blindly.
-    levers.inject(levers.calls + 8, "reset-after")
+    # The connection drops after the server committed the 8th request of the apply after its
+    # rights preflight (one check per model and operation): the answer of a create is lost.
+    # Apply stops and says so; nothing is retried blindly.
+    checks = len(needed_rights(plan.sites[0], 17))
+    levers.inject(levers.calls + 8 + checks, "reset-after")
     outcome = app.apply(plan)[0]
     assert not outcome.ok
     assert outcome.error and "not attempted" in outcome.error

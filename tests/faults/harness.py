@@ -15,6 +15,8 @@ Rules:
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
 import shutil
 from collections import Counter
@@ -327,3 +329,42 @@ def describe(results: list[CaseResult]) -> str:
 
 def positions_of(scenario: Scenario) -> range:
     return range(1, scenario.positions + 1)
+
+
+WORKERS_ENV = "HARMONIZER_FAULT_WORKERS"
+_current: tuple[Scenario, str] | None = None
+
+
+def _share(positions: list[int]) -> list[CaseResult]:
+    """One worker's positions, on its own copy of the project (audit log, sandbox markers)."""
+    assert _current is not None
+    scenario, mode = _current
+    own = scenario.root.with_name(f"{scenario.root.name}-worker-{os.getpid()}")
+    if not own.exists():
+        shutil.copytree(scenario.root, own)
+    scenario.root = own
+    return [run_case(scenario, mode, position) for position in positions]
+
+
+def workers() -> int:
+    """Processes to spread the positions over: ``$HARMONIZER_FAULT_WORKERS``, else one per CPU."""
+    if os.environ.get(WORKERS_ENV):
+        return max(1, int(os.environ[WORKERS_ENV]))
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def run_every_position(scenario: Scenario, mode: str) -> list[CaseResult]:
+    """``run_case`` at every position, in forked processes that each get a copy of the stand-in
+    (the cases are independent: each restores the scenario's snapshot first)."""
+    global _current
+    positions = list(positions_of(scenario))
+    count = min(workers(), len(positions))
+    if count <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return [run_case(scenario, mode, position) for position in positions]
+    _current = (scenario, mode)
+    try:
+        with multiprocessing.get_context("fork").Pool(count) as pool:
+            shares = pool.map(_share, [positions[index::count] for index in range(count)])
+    finally:
+        _current = None
+    return sorted((result for share in shares for result in share), key=lambda r: r.position)

@@ -24,6 +24,7 @@ from odoo_fakes import REFERENCE, Reply, ScriptedServer, reply_of
 from harmonizer.errors import (
     OdooAccessDenied,
     OdooAccessError,
+    OdooBusy,
     OdooError,
     OdooMissingError,
     OdooUserError,
@@ -33,6 +34,7 @@ from harmonizer.errors import (
 from harmonizer.odoo.calls import NONE_RESULT_METHODS, RetryPolicy
 from harmonizer.odoo.channels import HttpChannel
 from harmonizer.odoo.connectors import JsonRpcConnector, RpcConnector, XmlRpcConnector
+from harmonizer.odoo.faults import BUSY_PREFIX
 from harmonizer.odoo.settings import parse_url
 
 VERSIONS = ("16.0", "17.0", "18.0", "19.0")
@@ -160,6 +162,8 @@ def _check_jsonrpc(answer: dict[str, Any], outcome: Any) -> None:
         return
     data = answer["error"]["data"]
     expected = EXPECTED_BY_NAME.get(data["name"], OdooError)
+    if expected is OdooUserError and data["message"].startswith(BUSY_PREFIX):
+        expected = OdooBusy
     assert type(outcome) is expected
     assert outcome.message == data["message"]
     assert outcome.kind == data["name"].rsplit(".", 1)[-1]
@@ -210,6 +214,8 @@ def _check_fault(entries: list[dict[str, Any]], entry: dict[str, Any], args: tup
             assert outcome.kind == twin["name"].rsplit(".", 1)[-1]
         return
     expected = EXPECTED_BY_NAME.get(twin["name"], OdooUserError) if twin else EXPECTED_BY_CODE[code]
+    if expected is OdooUserError and text.startswith(BUSY_PREFIX):
+        expected = OdooBusy  # 19.0's "Record cannot be modified right now" (a UserError): retryable
     assert outcome.message == text
     if code == 2:
         assert type(outcome) in {expected, OdooUserError}
@@ -239,6 +245,8 @@ def test_code_two_is_classified_exactly_where_the_message_is_unambiguous(connect
         if twin["message"].startswith(("Record does not exist", "The operation cannot be completed:")):
             assert type(caught.value) is expected
             exact[expected] += 1
+        elif twin["message"].startswith(BUSY_PREFIX):
+            assert type(caught.value) is OdooBusy
         else:
             assert type(caught.value) is OdooUserError  # e.g. a SyntaxError constraint: not guessed
     assert exact[OdooMissingError] >= 4

@@ -246,10 +246,14 @@ class WriteMixin:
     # -- constraints -------------------------------------------------------------------------
     def _check_constraints(self: Model, ids: list[int]) -> None:
         if self.hooks.unique:
-            rows = self.env.store.rows(self.spec)
+            store = self.env.store
+            mine = store.rows(self.spec, ids)
             for names, message in self.hooks.unique:
+                # Only rows sharing the first key column with the checked ones can collide.
+                first = {row.get(names[0]) for row in mine.values()} - {None}
+                rows = store.rows_where(self.spec, names[0], first) if first else {}
                 seen: dict[tuple[Any, ...], int] = {}
-                for row in rows.values():
+                for row in sorted(rows.values(), key=lambda r: r["id"]):
                     key = tuple(row.get(n) for n in names)
                     if any(k is None for k in key):
                         continue  # NULLs never collide in a UNIQUE index
