@@ -17,6 +17,9 @@ disagree): the site's ``DesiredState``, the template rendered with its defaults
 - Who and when come from the live record's ``write_uid``/``write_date``.
 - Values are display texts; a key rendered from a secret is always redacted, and so is any
   sensitive field of an orphan (no template says what it holds).
+- A value of a shape its value type cannot read or display (a live value a newer or older
+  Odoo sends, a template value left unresolved because the field does not exist on that
+  version) is shown raw with a note, never an error; an unreadable live value is drift.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from harmonizer.config.site import Waiver
 from harmonizer.kinds.base import FieldMap, Kind
 from harmonizer.kinds.refs import UnresolvedReference
 from harmonizer.kinds.registry import KINDS
-from harmonizer.kinds.values import same
+from harmonizer.kinds.values import raw_text, read_live, same_or_not, show
 from harmonizer.model import DesiredState, Resource
 from harmonizer.plan.live import LiveSnapshot
 from harmonizer.plan.model import REDACTED, Action, Change, SitePlan
@@ -93,7 +96,7 @@ def _text(fmap: FieldMap, value: Any, secret: bool) -> str:
         return EMPTY
     if secret:
         return REDACTED
-    return fmap.vtype.display(value)
+    return show(fmap.vtype, value)
 
 
 def _desired(fmap: FieldMap, body: dict[str, Any], resolver: Resolver) -> tuple[bool, Any]:
@@ -154,11 +157,11 @@ def _fields(kind: Kind, resource: Resource, body: dict[str, Any], std_body: dict
         if row is None:
             live_value, live_text, cls = None, ABSENT, DriftClass.MISSING
         else:
-            live_value = fmap.vtype.live(row.get(fmap.field), live.resolver)
-            live_text = _text(fmap, live_value, secret)
-            if not same(live_value, site_value):
+            readable, live_value = read_live(fmap.vtype, row.get(fmap.field), live.resolver)
+            live_text = _text(fmap, live_value, secret) if readable or secret else raw_text(live_value)
+            if not readable or not same_or_not(live_value, site_value):
                 cls = DriftClass.DRIFT
-            elif not same(site_value, std_value):
+            elif not same_or_not(site_value, std_value):
                 cls = DriftClass.SANCTIONED
             else:
                 cls = DriftClass.STANDARD

@@ -77,6 +77,43 @@ def same(a: Any, b: Any) -> bool:
     return all(repr(_ref_key(w)) in held_keys for w in wanted or [])
 
 
+#: What a value type raises on a value of a shape it was not built for (a live value a newer or
+#: older Odoo sends, a template value left unresolved because the field does not exist there).
+UNREADABLE = (TypeError, KeyError, ValueError, AttributeError, IndexError)
+RAW_NOTE = "shown raw: harmonizer cannot read this value"
+
+
+def raw_text(value: Any) -> str:
+    """A value shown as it came, with a note (``show`` and drift use it)."""
+    return f"{value!r} ({RAW_NOTE})"
+
+
+def show(vtype: ValueType, value: Any) -> str:
+    """``vtype.display(value)``, or the value shown raw with a note when it has a shape the
+    value type cannot display: a report never turns an unexpected value into an error."""
+    try:
+        return str(vtype.display(value))
+    except UNREADABLE:
+        return raw_text(value)
+
+
+def read_live(vtype: ValueType, raw: Any, resolver: Resolver) -> tuple[bool, Any]:
+    """(True, canonical value) of an Odoo read value, or (False, the value as read) when its
+    shape is not one ``vtype`` reads (then it is shown raw and counts as different)."""
+    try:
+        return True, vtype.live(raw, resolver)
+    except UNREADABLE:
+        return False, raw
+
+
+def same_or_not(a: Any, b: Any) -> bool:
+    """``same``, False for values that cannot be compared at all."""
+    try:
+        return same(a, b)
+    except UNREADABLE:
+        return False
+
+
 class ValueType(ABC):
     """One kind of field value. Subclasses are stateless and cheap."""
 

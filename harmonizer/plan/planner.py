@@ -26,7 +26,7 @@ from harmonizer.errors import SiteError
 from harmonizer.kinds.base import Kind
 from harmonizer.kinds.refs import ResourceRefs, UnresolvedReference
 from harmonizer.kinds.registry import KINDS
-from harmonizer.kinds.values import same
+from harmonizer.kinds.values import same, show
 from harmonizer.model import DesiredState, Resource, address_of
 from harmonizer.plan.live import MODULE, LiveSnapshot
 from harmonizer.plan.model import REDACTED, Action, Change, FieldChange, SitePlan
@@ -42,9 +42,10 @@ def _text(kind: Kind, key: str, value: Any, secret: bool, major: int) -> str:
     if secret:
         return REDACTED
     try:
-        return kind.field_map(key, major).vtype.display(value)
+        vtype = kind.field_map(key, major).vtype
     except KeyError:
         return repr(value)
+    return show(vtype, value)
 
 
 class Planner:

@@ -21,7 +21,7 @@ from typing import Any
 from harmonizer.errors import SiteError
 from harmonizer.kinds.base import Kind
 from harmonizer.kinds.registry import KINDS
-from harmonizer.kinds.values import same
+from harmonizer.kinds.values import same, show
 from harmonizer.plan.live import MODULE, NO_ARCHIVE_FILTER
 from harmonizer.plan.model import REDACTED, Action, Change, FieldChange, SitePlan
 from harmonizer.plan.resolve import Resolver
@@ -145,7 +145,7 @@ def _change(site: str, kind: Kind, target: Target, row: dict[str, Any] | None, r
             raise SiteError(site, "its record is gone and bound records are never created", target.address)
         if target.secrets:
             return None  # cannot be recreated without the unrecorded secret (``notes`` says so)
-        fields = tuple(FieldChange(key, fmap_field, None, value, "(empty)", maps[key].vtype.display(value))
+        fields = tuple(FieldChange(key, fmap_field, None, value, "(empty)", show(maps[key].vtype, value))
                        for key, (fmap_field, value) in target.values.items() if key in maps)
         extras = target.create_extras or kind.create_extras({}, major)
         return Change(**common, action=Action.CREATE, record_id=None, fields=fields, create_extras=extras,
@@ -171,5 +171,5 @@ def _field(maps: dict[str, Any], key: str, row: dict[str, Any], after: Any, majo
     before = fmap.vtype.live(row.get(fmap.field), Resolver())
     secret = fmap.sensitive and after is None
     return FieldChange(key, fmap.field, before, after,
-                       REDACTED if secret else fmap.vtype.display(before),
-                       "(deleted)" if after is None else fmap.vtype.display(after), secret=secret, carried=carried)
+                       REDACTED if secret else show(fmap.vtype, before),
+                       "(deleted)" if after is None else show(fmap.vtype, after), secret=secret, carried=carried)
