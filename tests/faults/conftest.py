@@ -12,7 +12,7 @@ from harness import TALLY, Scenario, build_scenario
 
 from harmonizer import project as project_module
 from harmonizer.commands import core as core_commands
-from harmonizer.odoo import calls, unregister_sandbox
+from harmonizer.odoo import calls, register_sandbox, unregister_sandbox
 
 
 def _cached_loader(original: Callable[[Path], Any]) -> Callable[[Path], Any]:
@@ -27,7 +27,9 @@ def _cached_loader(original: Callable[[Path], Any]) -> Callable[[Path], Any]:
             rendered: dict[tuple[Any, ...], Any] = {}
             render = project.render
 
-            def render_once(site: str, env: Any = None) -> Any:
+            def render_once(site: str, env: Any = None, **options: Any) -> Any:
+                if options:
+                    return render(site, env, **options)
                 memo = (site, tuple(sorted((env or {}).items())))
                 if memo not in rendered:
                     rendered[memo] = render(site, env)
@@ -44,28 +46,45 @@ def _plan_summary(plan: Any, _fmt: str) -> str:
     return "\n".join([*lines, f"plan: {sum(len(site.pending) for site in plan.sites)} change(s)"]) + "\n"
 
 
+_LOADER: dict[str, Callable[[Path], Any]] = {}
+
+
+def _fast(patch: pytest.MonkeyPatch) -> None:
+    """Instant retry pauses, each project parsed once, one line instead of the plan's text."""
+    patch.setattr(calls, "pause", lambda _seconds: None)
+    if "load" not in _LOADER:
+        _LOADER["load"] = _cached_loader(project_module.load_project)
+    patch.setattr(project_module, "load_project", _LOADER["load"])
+    # The plan's text (hundreds of lines per run) is not what this suite checks: the outcome
+    # lines, the error line and the exit code are. One line instead keeps thousands of runs fast.
+    patch.setattr(core_commands, "render_plan_as", _plan_summary)
+
+
+@pytest.fixture(autouse=True)
+def _fast_runs(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Only while a test of this folder runs: other folders see the real functions and their
+    own in-process stand-ins (this folder's is registered for the test's duration)."""
+    _fast(monkeypatch)
+    yield
+    unregister_sandbox("harmonizer_demo")
+
+
 @pytest.fixture(scope="session")
 def fault_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str, str], Scenario]]:
     """``scenario(version_key, kind)``: built on first use, then shared by every test of the session."""
     base = tmp_path_factory.mktemp("faults")
     built: dict[tuple[str, str], Scenario] = {}
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(calls, "pause", lambda _seconds: None)
-        patch.setattr(project_module, "load_project", _cached_loader(project_module.load_project))
-        # The plan's text (hundreds of lines per run) is not what this suite checks: the outcome
-        # lines, the error line and the exit code are. One line instead keeps thousands of runs fast.
-        patch.setattr(core_commands, "render_plan_as", _plan_summary)
 
-        def scenario(version_key: str, kind: str) -> Scenario:
-            if (version_key, kind) not in built:
+    def scenario(version_key: str, kind: str) -> Scenario:
+        if (version_key, kind) not in built:
+            with pytest.MonkeyPatch.context() as patch:
+                _fast(patch)
                 built[(version_key, kind)] = build_scenario(base, version_key, kind)
-            current = built[(version_key, kind)]
-            from harmonizer.odoo import register_sandbox
+        current = built[(version_key, kind)]
+        register_sandbox("harmonizer_demo", current.wire)
+        return current
 
-            register_sandbox("harmonizer_demo", current.wire)
-            return current
-
-        yield scenario
+    yield scenario
     unregister_sandbox("harmonizer_demo")
     for item in built.values():
         item.server.close()
