@@ -156,7 +156,10 @@ def _build(version: str) -> VersionProfile:
         computed_required=frozenset({("stock.picking.type", "default_location_src_id"),
                                      ("stock.picking.type", "default_location_dest_id"),
                                      ("product.supplierinfo", "product_uom_id"),
-                                     ("product.supplierinfo", "product_tmpl_id")}),
+                                     ("product.supplierinfo", "product_tmpl_id"),
+                                     # 16.0 requires it and computes it from the partner (the
+                                     # reference's depends); the stand-in has no pricelists
+                                     ("sale.order", "pricelist_id")}),
         unknown_method=unknown_method,
         missing_private_methods=frozenset({"_read"}) if major == 18 else frozenset(),
         private_methods=frozenset({"flush_model", "search_fetch"}) if major >= 18 else frozenset(),

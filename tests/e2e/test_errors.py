@@ -25,6 +25,11 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1))
 
 
+def _line_of(path: Path, text: str) -> int:
+    """The 1-based line of ``path`` holding ``text`` (site files move as they grow)."""
+    return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if text in line)
+
+
 def test_malformed_yaml_names_file_and_line(run, project: Path) -> None:
     (project / "sites" / "warehouse-2.yaml").write_text("template: distribution-standard\nodoo: [unclosed\n")
     line = _one_line_error(run("validate"))
@@ -40,19 +45,22 @@ def test_unknown_key_in_a_resource(run, project: Path) -> None:
 def test_wrong_type_of_a_site_variable(run, project: Path) -> None:
     _edit(project / "sites" / "warehouse-1.yaml", "po_approval_amount: 7500", "po_approval_amount: lots")
     line = _one_line_error(run("validate"))
-    assert "sites/warehouse-1.yaml:15" in line and "po_approval_amount" in line
+    where = _line_of(project / "sites" / "warehouse-1.yaml", "po_approval_amount: lots")
+    assert f"sites/warehouse-1.yaml:{where}" in line and "po_approval_amount" in line
 
 
 def test_site_may_not_vary_what_the_template_fixes(run, project: Path) -> None:
     _edit(project / "sites" / "warehouse-1.yaml", "  purchase_lead_days: 3", "  po_lock: edit")
     line = _one_line_error(run("plan", "site=warehouse-1"))
-    assert "sites/warehouse-1.yaml:16" in line and "po_lock" in line
+    where = _line_of(project / "sites" / "warehouse-1.yaml", "po_lock: edit")
+    assert f"sites/warehouse-1.yaml:{where}" in line and "po_lock" in line
 
 
 def test_out_of_bounds_value(run, project: Path) -> None:
     _edit(project / "sites" / "warehouse-1.yaml", "po_approval_amount: 7500", "po_approval_amount: 99999")
     line = _one_line_error(run("validate"))
-    assert "sites/warehouse-1.yaml:15" in line and "maximum 25000" in line
+    where = _line_of(project / "sites" / "warehouse-1.yaml", "po_approval_amount: 99999")
+    assert f"sites/warehouse-1.yaml:{where}" in line and "maximum 25000" in line
 
 
 def test_template_error_keeps_the_yaml_position(run, project: Path) -> None:
