@@ -98,7 +98,9 @@ def _online_checks(report: DoctorReport, session: Any, config: Any, models: set[
     denied = []
     for model, operations in sorted(needed.items()):
         for operation in operations:
-            allowed = reader.call_read(model, "check_access_rights", operation, raise_exception=False)
+            # by keyword: over JSON-2 a positional first argument becomes ``ids``, which Odoo 19
+            # refuses for this model-level method (HTTP 422 "cannot call ... with ids")
+            allowed = reader.call_read(model, "check_access_rights", operation=operation, raise_exception=False)
             if not allowed:
                 denied.append(f"{operation} {model}")
     report.add("access rights", not denied, "missing: " + ", ".join(denied) if denied
