@@ -12,7 +12,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field
 
 from harmonizer.kinds.base import Body, FieldMap, Kind
-from harmonizer.kinds.refs import RecordRef
+from harmonizer.kinds.refs import OdooName, RecordRef
 from harmonizer.kinds.route import written_only
 from harmonizer.kinds.values import Boolean, Html, Integer, Selection, Text
 from harmonizer.model import Level, Resource
@@ -26,7 +26,7 @@ class ActivityTypeBody(Body):
     delay_count: int = Field(default=0, ge=0)
     delay_unit: Literal["days", "weeks", "months"] = "days"
     delay_from: Literal["current_date", "previous_activity"] = "previous_activity"
-    default_user: str | None = None
+    default_user: OdooName | None = None
     default_note: str | None = None
     decoration: Literal["warning", "danger"] | None = None
     icon: str | None = None

@@ -27,7 +27,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field, model_validator
 
 from harmonizer.kinds.base import Body, FieldMap, Kind
-from harmonizer.kinds.refs import RecordRef, RecordRefs, ResourceRefs, StateRefs
+from harmonizer.kinds.refs import OdooName, RecordRef, RecordRefs, ResourceRefs, StateRefs
 from harmonizer.kinds.route import written_only
 from harmonizer.kinds.values import Boolean, Float, Integer, Selection, Text
 from harmonizer.kinds.zip_prefix import ZipPrefixes
@@ -37,15 +37,15 @@ from harmonizer.model import Level, Resource
 class CarrierBody(Body):
     name: str
     delivery_type: Literal["fixed", "base_on_rule"]
-    product: str
+    product: OdooName
     fixed_price: float | None = Field(default=None, ge=0)
     margin: float = Field(default=0, ge=-1)
     fixed_margin: float = 0
     free_over: bool = False
     free_over_amount: float = Field(default=0, ge=0)
     invoice_policy: Literal["estimated", "real"] = "estimated"
-    countries: list[str] = Field(default_factory=list)
-    states: list[str] = Field(default_factory=list)
+    countries: list[OdooName] = Field(default_factory=list)
+    states: list[OdooName] = Field(default_factory=list)
     zip_prefixes: list[str] = Field(default_factory=list)
     routes: list[str] = Field(default_factory=list)
     company: str | None = None

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from pydantic import field_validator
 
 from harmonizer.kinds.base import Body, FieldMap, Kind
-from harmonizer.kinds.refs import FieldRef, RecordRef
+from harmonizer.kinds.refs import FieldRef, OdooName, RecordRef
 from harmonizer.kinds.values import Text
 from harmonizer.model import Level
 
@@ -36,7 +36,7 @@ class DefaultValueBody(Body):
     #: Any JSON value (a selection key, a number, a boolean, a list of ids...).
     value: Any
     company: str | None = None
-    user: str | None = None
+    user: OdooName | None = None
     condition: str | None = None
 
     @field_validator("value")

@@ -27,7 +27,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field
 
 from harmonizer.kinds.base import Body, FieldMap, Kind
-from harmonizer.kinds.refs import RecordRef
+from harmonizer.kinds.refs import OdooName, RecordRef
 from harmonizer.kinds.route import written_only
 from harmonizer.kinds.values import Boolean, Integer, Selection, Text
 from harmonizer.model import Level, Resource
@@ -59,8 +59,8 @@ class CustomOperationTypeBody(_Options):
     sequence_code: str
     warehouse: str
     company: str
-    default_source: str | None = None
-    default_destination: str | None = None
+    default_source: OdooName | None = None
+    default_destination: OdooName | None = None
     sequence: int = 10
     active: bool = True
 

@@ -19,22 +19,22 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field, model_validator
 
 from harmonizer.kinds.base import Body, FieldMap, Kind
-from harmonizer.kinds.refs import RecordRef, ResourceRef
+from harmonizer.kinds.refs import OdooName, RecordRef, ResourceRef
 from harmonizer.kinds.route import written_only
 from harmonizer.kinds.values import Boolean, Float, Selection
 from harmonizer.model import Level, Resource
 
 
 class OrderpointBody(Body):
-    product: str
-    location: str
+    product: OdooName
+    location: OdooName
     warehouse: str
     company: str
     min_qty: float = Field(ge=0)
     max_qty: float = Field(ge=0)
     multiple: float = Field(default=1, ge=0)
     route: str | None = None
-    odoo_route: str | None = None
+    odoo_route: OdooName | None = None
     trigger: Literal["auto", "manual"] = "auto"
     active: bool = True
 

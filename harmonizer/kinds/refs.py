@@ -5,12 +5,21 @@ name within a kind: ``actions: [sale_credit_check]``) or an existing Odoo record
 natural key (a model's technical name, a user's login, a country's code, a product's
 internal reference). The planner prefetches every natural key in one bulk read per model
 (see ``lookups``) and the resolver answers from that cache.
+
+A record Odoo provides is best named by its external ID, ``{xmlid: module.name}``
+(``XmlId``), wherever a name is accepted (``OdooName``): names change between versions
+("Partners/Customers" on 17.0 is "Customers" on 19.0) and with the language, external IDs
+do not. Every external ID of a plan is read in the same ``ir.model.data`` search_read as
+harmonizer's own; names stay the fallback, matched in English (see ``harmonizer.odoo.reader``).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator
 
 from harmonizer.kinds.values import Lookup, ValueType, ref
 from harmonizer.model import address_of
@@ -21,6 +30,60 @@ if TYPE_CHECKING:
 
 class UnresolvedReference(Exception):
     """A reference names something that does not exist; the planner adds site and address."""
+
+
+#: ``module.name`` as Odoo writes external IDs.
+XMLID_PATTERN = r"^[A-Za-z0-9_\-]+\.[A-Za-z0-9_.\-]+$"
+
+
+class XmlId(BaseModel):
+    """A record Odoo provides, named by its external ID: ``{xmlid: stock.stock_location_customers}``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    xmlid: str = Field(pattern=XMLID_PATTERN)
+
+
+def _odoo_name(value: Any) -> str | dict[str, str]:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, XmlId):
+        return {"xmlid": value.xmlid}
+    if isinstance(value, Mapping) and set(value) == {"xmlid"}:
+        xmlid = value["xmlid"]
+        if isinstance(xmlid, str) and re.match(XMLID_PATTERN, xmlid):
+            return {"xmlid": xmlid}
+        raise ValueError(f"xmlid {xmlid!r} is not an external ID: write it module.name "
+                         "(e.g. {xmlid: stock.stock_location_customers})")
+    raise ValueError("expected a name or {xmlid: module.name}")
+
+
+#: A body value naming an existing Odoo record: its natural key, or its external ID (kept as
+#: the plain ``{"xmlid": "module.name"}`` a template writes).
+OdooName = Annotated[str | dict[str, str], PlainValidator(_odoo_name)]
+
+
+def xmlid_of(value: Any) -> str | None:
+    """The external ID a template value gives (``{xmlid: m.n}``), or None for a plain name."""
+    if isinstance(value, XmlId):
+        return value.xmlid
+    if isinstance(value, Mapping) and "xmlid" in value:
+        return str(value["xmlid"])
+    return None
+
+
+def xmlid_lookup(xmlid: str) -> Lookup:
+    return Lookup("ir.model.data", "xmlid", xmlid)
+
+
+def resolve_xmlid(model: str, xmlid: str, resolver: Resolver) -> dict[str, Any]:
+    """The canonical reference to the ``model`` record behind ``xmlid`` (read in bulk)."""
+    found = resolver.lookup(model, "xmlid", xmlid)
+    if found is not None:
+        return ref(model, found[0], xmlid)
+    other = resolver.xmlid_model(xmlid)
+    if other is not None:
+        raise UnresolvedReference(f"external ID {xmlid!r} names a {other} record, not a {model}")
+    raise UnresolvedReference(f"no {model} with external ID {xmlid!r} in this Odoo")
 
 
 def _raw_id(raw: Any) -> tuple[int, str] | None:
@@ -58,9 +121,16 @@ class RecordRef(_Many2one, ValueType):
         self.key = key
 
     def lookups(self, value: Any, body: Mapping[str, Any]) -> list[Lookup]:
-        return [Lookup(self.model, self.key, v) for v in _as_list(value)]
+        out = []
+        for item in _as_list(value):
+            xmlid = xmlid_of(item)
+            out.append(xmlid_lookup(xmlid) if xmlid is not None else Lookup(self.model, self.key, item))
+        return out
 
     def resolve_one(self, value: Any, resolver: Resolver) -> dict[str, Any]:
+        xmlid = xmlid_of(value)
+        if xmlid is not None:
+            return resolve_xmlid(self.model, xmlid, resolver)
         found = resolver.lookup(self.model, self.key, value)
         if found is None:
             raise UnresolvedReference(f"no {self.model} with {self.key} = {value!r} in this Odoo")
@@ -273,6 +343,10 @@ class PickingTypeRef(RecordRef):
     def lookups(self, value: Any, body: Mapping[str, Any]) -> list[Lookup]:
         out: list[Lookup] = []
         for item in _as_list(value):
+            xmlid = xmlid_of(item)
+            if xmlid is not None:
+                out.append(xmlid_lookup(xmlid))
+                continue
             try:
                 code, name = split_picking_type(item)
             except UnresolvedReference:
@@ -281,6 +355,9 @@ class PickingTypeRef(RecordRef):
         return out
 
     def resolve_one(self, value: Any, resolver: Resolver) -> dict[str, Any]:
+        xmlid = xmlid_of(value)
+        if xmlid is not None:
+            return resolve_xmlid(self.model, xmlid, resolver)
         code, name = split_picking_type(value)
         warehouse = resolver.lookup("stock.warehouse", "code", code)
         if warehouse is None:

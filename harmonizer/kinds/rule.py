@@ -14,7 +14,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field, model_validator
 
 from harmonizer.kinds.base import Body, FieldMap, Kind
-from harmonizer.kinds.refs import PickingTypeRef, RecordRef, ResourceRef
+from harmonizer.kinds.refs import OdooName, PickingTypeRef, RecordRef, ResourceRef
 from harmonizer.kinds.route import written_only
 from harmonizer.kinds.values import Boolean, Integer, Selection, Text
 from harmonizer.model import Level, Resource
@@ -23,11 +23,11 @@ from harmonizer.model import Level, Resource
 class RuleBody(Body):
     name: str
     route: str | None = None
-    odoo_route: str | None = None
+    odoo_route: OdooName | None = None
     action: Literal["pull", "push", "pull_push", "buy"]
-    operation_type: str
-    source: str | None = None
-    destination: str
+    operation_type: OdooName
+    source: OdooName | None = None
+    destination: OdooName
     procure_method: Literal["make_to_stock", "make_to_order", "mts_else_mto"] = "make_to_stock"
     auto: Literal["manual", "transparent"] = "manual"
     delay: int = Field(default=0, ge=0)

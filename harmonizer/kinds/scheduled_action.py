@@ -17,7 +17,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field
 
 from harmonizer.kinds.base import Body, FieldMap, Kind
-from harmonizer.kinds.refs import ModelRef, RecordRef
+from harmonizer.kinds.refs import ModelRef, OdooName, RecordRef
 from harmonizer.kinds.values import Boolean, Integer, Selection, Text
 from harmonizer.model import Level
 
@@ -29,7 +29,7 @@ class ScheduledActionBody(Body):
     interval_number: int = Field(default=1, ge=1)
     interval_type: Literal["minutes", "hours", "days", "weeks", "months"] = "days"
     priority: int = Field(default=5, ge=0)
-    user: str | None = None
+    user: OdooName | None = None
     active: bool = True
 
 

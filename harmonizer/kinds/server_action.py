@@ -18,7 +18,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field, model_validator
 
 from harmonizer.kinds.base import Body, FieldMap, Kind, SelectionIn
-from harmonizer.kinds.refs import FieldRefs, ModelRef, RecordRef
+from harmonizer.kinds.refs import FieldRefs, ModelRef, OdooName, RecordRef
 from harmonizer.kinds.values import Html, Integer, Selection, Text
 from harmonizer.model import Level
 
@@ -31,13 +31,13 @@ class ServerActionBody(Body):
     sequence: int = 5
     webhook_url: str | None = None
     webhook_fields: list[str] = Field(default_factory=list)
-    activity_type: str | None = None
+    activity_type: OdooName | None = None
     activity_summary: str | None = None
     activity_note: str | None = None
     activity_deadline: int = Field(default=0, ge=0)
     activity_deadline_unit: Literal["days", "weeks", "months"] = "days"
     activity_user_type: Literal["specific", "generic"] = "specific"
-    activity_user: str | None = None
+    activity_user: OdooName | None = None
     activity_user_field: str | None = None
     update_path: str | None = None
     evaluation_type: Literal["value", "equation"] = "value"

@@ -7,6 +7,9 @@ Rules:
   domain was ``args`` in 16, ``name_search``'s was ``args`` up to 18 and ``domain`` in 19);
   the others by keyword. ``context`` is always a keyword.
 - ``create`` answers an int for a dict and a list of ints for a list, on every protocol.
+- Every call carries ``lang: en_US`` in its context (unless a caller names a language): names
+  of Odoo's own records are translated, and a template's names are matched, written and read
+  in English whatever the user's language (Odoo 19's JSON-2 otherwise uses the user's own).
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from harmonizer.errors import HarmonizerError
 from harmonizer.odoo.calls import READ_METHODS
 
 Domain = Sequence[Any]
+#: The language of every call (see the module rules).
+LANG = "en_US"
 
 
 class Executor(Protocol):
@@ -51,7 +56,8 @@ class OdooReader:
         self._executor = executor
 
     def _call(self, model: str, method: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
-        return self._executor.execute(model, method, args, kwargs)
+        context = {"lang": LANG, **(kwargs.get("context") or {})}
+        return self._executor.execute(model, method, args, {**kwargs, "context": context})
 
     def search_read(self, model: str, domain: Domain = (), fields: Sequence[str] | None = None, *,
                     offset: int = 0, limit: int | None = None, order: str | None = None,

@@ -255,7 +255,8 @@ class LiveReader:
         if model == "ir.model.data" and field_name == "xmlid":
             pairs = [str(v).partition(".") for v in values]
             return batch.add(model, [("module", "in", sorted({p[0] for p in pairs})),
-                                     ("name", "in", sorted({p[2] for p in pairs}))], ["module", "name", "res_id"])
+                                     ("name", "in", sorted({p[2] for p in pairs}))],
+                             ["module", "name", "model", "res_id"])
         return batch.add(model, [(field_name, "in", values)], [field_name, "display_name"])
 
     def _resolve_lookup(self, resolver: Resolver, key: tuple[str, str], rows: list[dict[str, Any]]) -> None:
@@ -266,6 +267,8 @@ class LiveReader:
             elif model == "ir.model.data" and field_name == "xmlid":
                 xmlid = f"{row['module']}.{row['name']}"
                 resolver.add(model, field_name, xmlid, row["res_id"], xmlid)
+                # typed: a reference to a record of one model resolves only to that model
+                resolver.add(row["model"], "xmlid", xmlid, row["res_id"], xmlid)
             else:
                 resolver.add(model, field_name, row[field_name], row["id"],
                              row.get("display_name") or str(row[field_name]))

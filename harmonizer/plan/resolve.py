@@ -38,5 +38,12 @@ class Resolver:
         found = self.owned.get(address)
         return found[1] if found else None
 
+    def xmlid_model(self, xmlid: str) -> str | None:
+        """The model of the record an external ID read with the plan names (None: unknown)."""
+        for (model, key), values in self.by_key.items():
+            if key == "xmlid" and model != "ir.model.data" and xmlid in values:
+                return model
+        return None
+
     def address_for(self, model: str, record_id: int) -> str | None:
         return self._address_by_record.get((model, record_id))

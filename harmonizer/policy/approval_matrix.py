@@ -39,7 +39,9 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from harmonizer.errors import Location
+from harmonizer.kinds.refs import OdooName
 from harmonizer.policy.base import (
+    TODO_ACTIVITY,
     BlockBody,
     CompiledResource,
     Domain,
@@ -48,6 +50,7 @@ from harmonizer.policy.base import (
     domain_text,
     join_lines,
     negate,
+    odoo_name,
     py_str,
 )
 from harmonizer.policy.versions import STORABLE_LINE
@@ -151,7 +154,7 @@ class MatrixRule(BlockBody):
     approver: str | None = None
     approver_field: str | None = None
     bypass_group: str | None = Field(default=None, pattern=r"^[a-z0-9_]+\.[a-z0-9_]+$")
-    activity_type: str = "To-Do"
+    activity_type: OdooName = TODO_ACTIVITY
     deadline_days: int = Field(default=1, ge=0)
     message: str | None = None
     active: bool = True
@@ -312,7 +315,7 @@ def _approval_action(name: str, rule: MatrixRule) -> dict[str, Any]:
     spec = EXCEPTIONS[rule.exception]
     body: dict[str, Any] = {
         "name": f"[Harmonizer] Approval matrix: request approval {name}", "model": spec.model,
-        "type": "next_activity", "activity_type": rule.activity_type,
+        "type": "next_activity", "activity_type": odoo_name(rule.activity_type),
         "activity_summary": summary(name, rule),
         "activity_note": rule.message or f"Approve before release: {describe(rule)} (approval matrix rule {name}).",
         "activity_deadline": rule.deadline_days, "activity_deadline_unit": "days",

@@ -11,7 +11,8 @@ Invariants:
   template wrote), so addresses stay stable as long as the template's rule names do.
 - Domains are written as Python literal text, the form Odoo stores in ``filter_domain``;
   values are ``repr``-ed, never formatted by hand, so a tag or category name can hold quotes.
-- A block never names an Odoo id: users by login, tags/categories/warehouses by name or code.
+- A block never names an Odoo id: users by login, tags/categories/warehouses by name or code,
+  activity types by name or external ID (``TODO_ACTIVITY`` by default).
 """
 
 from __future__ import annotations
@@ -24,6 +25,17 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from harmonizer.errors import Location
+from harmonizer.kinds.refs import OdooName
+
+#: The activity type of approval and escalation activities unless a rule names another: Odoo's
+#: To-Do, by external ID (its name is "To-Do" from 17.0, "To Do" on 16.0, and translated).
+TODO_ACTIVITY = {"xmlid": "mail.mail_activity_data_todo"}
+
+
+def odoo_name(value: OdooName) -> Any:
+    """A name or ``{xmlid: ...}`` as a plain body value (a copy: bodies are data)."""
+    return dict(value) if isinstance(value, Mapping) else value
+
 
 #: A rule name inside a block: the same pattern as resource names.
 RULE_NAME = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")

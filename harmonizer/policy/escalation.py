@@ -35,8 +35,17 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from harmonizer.errors import Location
+from harmonizer.kinds.refs import OdooName
 from harmonizer.policy import approval_matrix as am
-from harmonizer.policy.base import BlockBody, CompiledResource, PolicyError, compiled_name, domain_text
+from harmonizer.policy.base import (
+    TODO_ACTIVITY,
+    BlockBody,
+    CompiledResource,
+    PolicyError,
+    compiled_name,
+    domain_text,
+    odoo_name,
+)
 
 PREFIX = "escalation"
 
@@ -49,7 +58,7 @@ class EscalationRule(BlockBody):
     after: int = Field(ge=1)
     unit: Literal["minutes", "hour", "day", "month"] = "hour"
     escalate_to: str | None = None
-    activity_type: str = "To-Do"
+    activity_type: OdooName = TODO_ACTIVITY
     summary: str | None = None
     event_url: str | None = Field(default=None, pattern=r"^https?://\S+$")
     event_fields: list[str] = Field(default_factory=lambda: ["name"])
@@ -112,7 +121,7 @@ def _compile_rule(name: str, rule: EscalationRule, matrix: am.ApprovalMatrix | N
     if rule.escalate_to:
         actions.append(CompiledResource("server_action", base, {
             "name": f"[Harmonizer] Escalation: {name}", "model": model, "type": "next_activity",
-            "activity_type": rule.activity_type,
+            "activity_type": odoo_name(rule.activity_type),
             "activity_summary": rule.summary or f"Escalated: {what} waiting over {rule.after} {rule.unit}(s)",
             "activity_deadline": 0, "activity_deadline_unit": "days",
             "activity_user_type": "specific", "activity_user": rule.escalate_to,

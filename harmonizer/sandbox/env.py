@@ -105,6 +105,14 @@ class Env:
         row = self.user_row()
         return row.get("company_id") if row else None
 
+    def xmlid_res_id(self, module: str, name: str) -> int | None:
+        """The record id behind an external ID, straight from the store (no access rule applies
+        to this internal lookup; the ORM's search would scan every ir.model.data row)."""
+        table = self.spec("ir.model.data").table
+        row = self.store.conn.execute(f"SELECT res_id FROM {table} WHERE module = ? AND name = ? LIMIT 1",
+                                      (module, name)).fetchone()
+        return int(row[0]) if row is not None else None
+
     @property
     def lang(self) -> str:
         return str(self.context.get("lang") or "en_US")

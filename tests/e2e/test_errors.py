@@ -76,7 +76,8 @@ def test_dangling_reference(run, project: Path) -> None:
 
 
 def test_reference_to_a_missing_odoo_record_names_site_and_resource(run, project: Path) -> None:
-    _edit(project / TEMPLATE / "automation.yaml", "activity_type: To-Do\n", "activity_type: Telepathy\n")
+    _edit(project / TEMPLATE / "automation.yaml", "activity_type: {xmlid: mail.mail_activity_data_todo}",
+          "activity_type: Telepathy")
     line = _one_line_error(run("plan", "site=warehouse-3"))
     assert "warehouse-3" in line and "server_action.schedule_order_review" in line and "Telepathy" in line
 

@@ -227,9 +227,7 @@ class ProductTemplate(ModelHooks):
 
 
 def _xmlid_res(env: Env, module: str, name: str) -> int | None:
-    data = env["ir.model.data"].sudo()
-    rows = data._read(data._search([("module", "=", module), ("name", "=", name)], limit=1), ["res_id"])
-    return rows[0]["res_id"] if rows else None
+    return env.xmlid_res_id(module, name)
 
 
 HOOKS.append(Product())

@@ -35,9 +35,7 @@ SUB_LOCATIONS = (("lot_stock_id", "Stock", True), ("wh_input_stock_loc_id", "Inp
 
 
 def _xmlid(env: Env, module: str, name: str) -> int | None:
-    data = env["ir.model.data"].sudo()
-    rows = data._read(data._search([("module", "=", module), ("name", "=", name)], limit=1), ["res_id"])
-    return rows[0]["res_id"] if rows else None
+    return env.xmlid_res_id(module, name)
 
 
 def _named(env: Env, model: str, name: str) -> int | None:
