@@ -113,22 +113,31 @@ def register(group: click.Group) -> None:
     @click.argument("kinds", nargs=-1)
     @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
                   help="Template folder to write (default: site_templates/export-<site>).")
+    @click.option("--bind", is_flag=True,
+                  help="Also bind the exported records (create their harmonizer external IDs), so the "
+                       "exported template plans without changes on this site.")
     @click.pass_context
     @handle_errors
-    def export_command(ctx: click.Context, site: str, kinds: tuple[str, ...], out: Path | None) -> None:
+    def export_command(ctx: click.Context, site: str, kinds: tuple[str, ...], out: Path | None,
+                       bind: bool) -> None:
         """Write template YAML from the live records of a site (KIND...: only these kinds)."""
         app = app_from(ctx)
         name = _one_site(app, site)
         folder = out or app.root / "site_templates" / f"export-{name}"
         if folder.exists() and any(folder.iterdir()):
             raise ConfigError(f"{folder} exists and is not empty: choose another --out")
-        files, skipped = app.safety.export(name, list(kinds), folder.name)
+        exported = app.safety.export(name, list(kinds), folder.name)
         folder.mkdir(parents=True, exist_ok=True)
-        for file, text in files.items():
+        for file, text in exported.files.items():
             (folder / file).write_text(text)
-        for line in skipped:
+        for line in exported.skipped:
             stderr(f"Skipped {line}")
-        click.echo(f"Wrote {len(files)} file(s) to {folder}.")
+        click.echo(f"Wrote {len(exported.files)} file(s) to {folder}.")
+        if bind:
+            click.echo(f"Bound {app.safety.bind_exported(name, exported)} record(s) to their exported resources.")
+        elif exported.unbound:
+            click.echo(f"{len(exported.unbound)} exported record(s) are not managed by harmonizer yet: rerun with "
+                       "--bind (or `harmonizer import` them) before planning the exported template here.")
 
     @group.command()
     @click.argument("site")

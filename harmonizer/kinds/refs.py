@@ -43,7 +43,7 @@ class XmlId(BaseModel):
     xmlid: str = Field(pattern=XMLID_PATTERN)
 
 
-def _odoo_name(value: Any) -> str | dict[str, str]:
+def parse_odoo_name(value: Any) -> str | dict[str, str]:
     if isinstance(value, str):
         return value
     if isinstance(value, XmlId):
@@ -59,7 +59,7 @@ def _odoo_name(value: Any) -> str | dict[str, str]:
 
 #: A body value naming an existing Odoo record: its natural key, or its external ID (kept as
 #: the plain ``{"xmlid": "module.name"}`` a template writes).
-OdooName = Annotated[str | dict[str, str], PlainValidator(_odoo_name)]
+OdooName = Annotated[str | dict[str, str], PlainValidator(parse_odoo_name)]
 
 
 def xmlid_of(value: Any) -> str | None:
@@ -334,7 +334,8 @@ class PickingTypeRef(RecordRef):
 
     Odoo shows an operation type as "<warehouse name>: <type name>" and searches it by
     name or warehouse name, so two bulk lookups answer it: warehouses by short name, and
-    operation types by name (keyed by their display name). Archived types are not found.
+    operation types by name (keyed by their display name). Archived types are found too (an
+    active one wins over an archived one of the same name).
     """
 
     def __init__(self) -> None:
@@ -364,7 +365,7 @@ class PickingTypeRef(RecordRef):
             raise UnresolvedReference(f"no stock.warehouse with code = {code!r} in this Odoo")
         found = resolver.lookup(self.model, "display_name", f"{warehouse[1]}: {name}")
         if found is None:
-            raise UnresolvedReference(f"warehouse {code} has no active operation type named {name!r}")
+            raise UnresolvedReference(f"warehouse {code} has no operation type named {name!r}")
         return ref(self.model, found[0], f"{code}: {name}")
 
     def live(self, raw: Any, resolver: Resolver) -> Any:

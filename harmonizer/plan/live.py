@@ -136,8 +136,12 @@ class LiveReader:
         warehouse_id = self._warehouse_id(desired, warehouse)
         snap = LiveSnapshot(self.site, self.major, company_id, warehouse_id, Resolver())
         self._owned(snap, xmlids.rows)
-        third = ReadBatch(active_models={row["model"] for row in actives.rows})
-        late = {key: self._add_lookup(third, key, values) for key, values in lookups.items() if key not in early}
+        active_models = {row["model"] for row in actives.rows}
+        third = ReadBatch(active_models=active_models)
+        # archived records are found too (a reference may point at one: an archived location,
+        # an archived operation type); an active record wins over an archived one of that key
+        late = {key: self._add_lookup(third, key, values, archived=key[0] in active_models)
+                for key, values in lookups.items() if key not in early}
         kinds = {r.kind for r in desired} | {o.kind for o in snap.owned.values()}
         reads = {key: self._add_kind(third, snap, KINDS[key], desired) for key in sorted(kinds)}
         alikes = self._add_lookalikes(third, snap, desired)
@@ -246,7 +250,8 @@ class LiveReader:
                 wanted[(lookup.model, lookup.key)].add(lookup.value)
         return {key: sorted(values, key=str) for key, values in sorted(wanted.items())}
 
-    def _add_lookup(self, batch: ReadBatch, key: tuple[str, str], values: list[Any]) -> Request:
+    def _add_lookup(self, batch: ReadBatch, key: tuple[str, str], values: list[Any], *,
+                    archived: bool = False) -> Request:
         model, field_name = key
         if model == "ir.model.fields" and field_name == "model.name":
             pairs = [str(v).rpartition(".") for v in values]
@@ -257,11 +262,12 @@ class LiveReader:
             return batch.add(model, [("module", "in", sorted({p[0] for p in pairs})),
                                      ("name", "in", sorted({p[2] for p in pairs}))],
                              ["module", "name", "model", "res_id"])
-        return batch.add(model, [(field_name, "in", values)], [field_name, "display_name"])
+        fields = [field_name, "display_name", *(["active"] if archived else [])]
+        return batch.add(model, [(field_name, "in", values)], fields, archived=archived)
 
     def _resolve_lookup(self, resolver: Resolver, key: tuple[str, str], rows: list[dict[str, Any]]) -> None:
         model, field_name = key
-        for row in rows:
+        for row in sorted(rows, key=lambda r: bool(r.get("active", True))):  # active ones last: they win
             if model == "ir.model.fields" and field_name == "model.name":
                 resolver.add(model, field_name, f"{row['model']}.{row['name']}", row["id"], row["name"])
             elif model == "ir.model.data" and field_name == "xmlid":

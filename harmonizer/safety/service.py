@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from harmonizer.errors import SiteError
 from harmonizer.kinds.registry import get_kind
-from harmonizer.plan.live import LiveReader
+from harmonizer.plan.live import MODULE, LiveReader
 from harmonizer.plan.model import Plan, SitePlan
 from harmonizer.safety import adopt, audit, export, lock, rollback
 
@@ -95,11 +95,25 @@ class SiteSafety:
 
     # -- export -----------------------------------------------------------------------------
 
-    def export(self, site: str, kinds: list[str], template: str) -> tuple[dict[str, str], list[str]]:
+    def export(self, site: str, kinds: list[str], template: str) -> export.Exported:
         for key in kinds:
             get_kind(key)
+        desired = self.app.render(site)
         with self.app.session(site) as session:
-            return export.export_files(session.reader(), session.version.major, kinds, template)
+            company_id, warehouse_id = LiveReader(session.reader(), site, session.version.major).scope_ids(desired)
+            return export.export_files(session.reader(), session.version.major, kinds, template, company_id,
+                                       warehouse_id)
+
+    def bind_exported(self, site: str, exported: export.Exported) -> int:
+        """Create the external IDs of the exported records not bound yet (one create call)."""
+        if not exported.unbound:
+            return 0
+        company_id, warehouse_id = self._scope(site)
+        bindings = [adopt.Binding(site, u.address, u.model, u.record_id, "",
+                                  f"{MODULE}.{get_kind(u.kind).xmlid_name(u.name, company_id, warehouse_id)}")
+                    for u in exported.unbound]
+        with self.app.session(site) as session:
+            return adopt.bind_many(session.writer(), bindings)
 
     # -- helpers ----------------------------------------------------------------------------
 

@@ -8,9 +8,9 @@ import json
 from typing import Any
 
 import pytest
-from conftest import REFERENCE
 
 from harmonizer.sandbox.service import SandboxServer
+from tests.sandbox.conftest import REFERENCE
 
 VERSIONS = ("16.0", "17.0", "18.0", "19.0")
 

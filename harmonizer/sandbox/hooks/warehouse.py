@@ -4,7 +4,8 @@ What a new warehouse gets (as Odoo 17 creates it; names derive from code and nam
 a view location ``CODE`` under "Physical Locations", ``CODE/Stock`` (active) and Input,
 Quality Control, Output, Packing Zone (archived until the steps need them); operation types
 Receipts, Delivery Orders, Pick, Pack, Internal Transfers; routes "<name>: Receive in 1 step
-(stock)", "<name>: Deliver in 1 step (ship)" and "<name>: Cross-Dock" (archived); rules on
+(stock)", "<name>: Deliver in 1 step (ship)" and "<name>: Cross-Dock" (archived; not on 19.0, whose
+warehouse has no ``crossdock_route_id``); rules on
 those routes plus an MTO rule on "Replenish on Order (MTO)" and a buy rule on "Buy" when
 those global routes exist. Changing reception/delivery steps renames the step routes,
 (un)archives the intermediate locations and operation types and the rules that use them.
@@ -153,11 +154,13 @@ def _create_routes(env: Env, wh: Row, types: dict[str, int]) -> dict[str, int]:
     rule("Vendors → Stock", reception, "in_type_id", vendors, stock, "make_to_stock", active=False)
     delivery = route(DELIVERY_NAMES[wh["delivery_steps"]], 10)
     rule("Stock → Customers", delivery, "out_type_id", stock, customers, "make_to_stock")
-    crossdock = route("Cross-Dock", 20, active=False, product=True)
-    routes._write([crossdock], {"active": False})
-    rule("Input → Output", crossdock, "int_type_id", inp, out, "make_to_order")
-    rule("Output → Customers", crossdock, "out_type_id", out, customers, "make_to_order")
-    result = {"reception_route_id": reception, "delivery_route_id": delivery, "crossdock_route_id": crossdock}
+    result = {"reception_route_id": reception, "delivery_route_id": delivery}
+    if "crossdock_route_id" in env.spec("stock.warehouse").fields:  # 19.0 creates no cross-dock route
+        crossdock = route("Cross-Dock", 20, active=False, product=True)
+        routes._write([crossdock], {"active": False})
+        rule("Input → Output", crossdock, "int_type_id", inp, out, "make_to_order")
+        rule("Output → Customers", crossdock, "out_type_id", out, customers, "make_to_order")
+        result["crossdock_route_id"] = crossdock
     mto = _xmlid(env, "stock", "route_warehouse0_mto") or _named(env, "stock.route", "Replenish on Order (MTO)")
     if mto:
         result["mto_pull_id"] = rule("Stock → Customers (MTO)", mto, "out_type_id", stock, customers, "mts_else_mto")
