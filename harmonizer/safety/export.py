@@ -8,8 +8,10 @@ Rules:
 - Odoo's own records are left out: those with an external ID of any module other than
   ``__harmonizer__``/``__export__``; what a warehouse generates (the operation types, routes
   and rules its fields point at, archived ones included, resupply routes, and every rule of
-  such a route or of a route Odoo owns); server actions of another usage (a cron's or an
-  automation's own action), the site lock and Odoo's internal system parameters.
+  such a route or of a route Odoo owns); records the superuser created (module data without
+  an external ID, e.g. install-time default values and system parameters); server actions of
+  another usage (a cron's or an automation's own action), the site lock and Odoo's internal
+  system parameters.
 - Values are written in the template's vocabulary: a record Odoo provides by its external ID
   (``{xmlid: stock.stock_location_customers}``) wherever the template accepts one, else by
   natural key (a model's technical name, a user's login, an operation type as
@@ -62,6 +64,8 @@ SECRET_QUERY = re.compile(r"((?:token|secret|password|key|apikey|api_key|signatu
 EXTRA_DOMAIN: dict[str, list[Any]] = {"server_action": [("usage", "=", "ir_actions_server")]}
 #: Models whose records a warehouse generates and points at from its own fields.
 GENERATED = ("stock.picking.type", "stock.route", "stock.rule")
+#: Odoo's superuser (``__system__``): records it created are module data, Odoo's own.
+SUPERUSER = 1
 #: How ``OdooName`` shows in a schema's field annotation.
 ODOO_NAME = parse_odoo_name.__name__
 
@@ -188,13 +192,15 @@ class Exporter:
 
     def _rows(self, kind: Kind) -> list[dict[str, Any]]:
         rows = self.client.search_read(kind.model, EXTRA_DOMAIN.get(kind.key, []),
-                                       sorted(set(kind.read_fields(self.major)) | self._scope_fields(kind)),
-                                       context=NO_ARCHIVE_FILTER)
+                                       sorted(set(kind.read_fields(self.major)) | self._scope_fields(kind)
+                                              | {"create_uid"}), context=NO_ARCHIVE_FILTER)
         out = []
         for row in rows:
             key = (kind.model, row["id"])
             if key in self._foreign or key in self._generated or not self._in_scope(kind, row):
                 continue
+            if key not in self._owned and _ids(row.get("create_uid")) == [SUPERUSER]:
+                continue  # made by Odoo itself (module data, e.g. install-time defaults)
             if kind.model == "ir.config_parameter" and (row.get("key") == LOCK_KEY or INTERNAL_PARAMETERS.match(
                     str(row.get("key"))) or SECRET_WORD.search(str(row.get("key")))):
                 continue

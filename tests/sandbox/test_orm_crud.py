@@ -89,7 +89,8 @@ def test_domains(call: Call) -> None:
     assert [p["name"] for p in call("res.partner", "read", west, ["name"])] == ["Keller Werkzeuge GmbH"]
     either = call("res.country", "search", ["|", ["code", "=", "BE"], ["code", "=", "FR"]], order="code desc")
     assert [c["code"] for c in call("res.country", "read", either, ["code"])] == ["FR", "BE"]
-    assert call("res.country", "search_count", ["!", ["code", "in", ["BE", "FR"]]]) == 4
+    total = len(call("res.country", "search", []))  # Odoo's countries of the version (250 on 17.0)
+    assert total > 2 and call("res.country", "search_count", ["!", ["code", "in", ["BE", "FR"]]]) == total - 2
     data = call("ir.model.data", "search_count", [["complete_name", "=", "nothing.matches"]])
     assert data == call("ir.model.data", "search_count", [])  # non-stored leaf is dropped
     stock = call("stock.location", "search", [["complete_name", "=", "WH1/Stock"]])
