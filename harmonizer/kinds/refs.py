@@ -7,7 +7,7 @@ internal reference). The planner prefetches every natural key in one bulk read p
 (see ``lookups``) and the resolver answers from that cache.
 
 A record Odoo provides is best named by its external ID, ``{xmlid: module.name}``
-(``XmlId``), wherever a name is accepted (``OdooName``): names change between versions
+wherever a name is accepted (``OdooName``): names change between versions
 ("Partners/Customers" on 17.0 is "Customers" on 19.0) and with the language, external IDs
 do not. Every external ID of a plan is read in the same ``ir.model.data`` search_read as
 harmonizer's own; names stay the fallback, matched in English (see ``harmonizer.odoo.reader``).
@@ -19,7 +19,7 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, PlainValidator
+from pydantic import PlainValidator
 
 from harmonizer.kinds.values import Lookup, ValueType, ref
 from harmonizer.model import address_of
@@ -36,18 +36,10 @@ class UnresolvedReference(Exception):
 XMLID_PATTERN = r"^[A-Za-z0-9_\-]+\.[A-Za-z0-9_.\-]+$"
 
 
-class XmlId(BaseModel):
-    """A record Odoo provides, named by its external ID: ``{xmlid: stock.stock_location_customers}``."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    xmlid: str = Field(pattern=XMLID_PATTERN)
-
-
 def parse_odoo_name(value: Any) -> str | dict[str, str]:
+    """A template value naming an Odoo record: a name, or ``{xmlid: module.name}`` (checked)."""
     if isinstance(value, str):
         return value
-    if isinstance(value, XmlId):
-        return {"xmlid": value.xmlid}
     if isinstance(value, Mapping) and set(value) == {"xmlid"}:
         xmlid = value["xmlid"]
         if isinstance(xmlid, str) and re.match(XMLID_PATTERN, xmlid):
@@ -64,8 +56,6 @@ OdooName = Annotated[str | dict[str, str], PlainValidator(parse_odoo_name)]
 
 def xmlid_of(value: Any) -> str | None:
     """The external ID a template value gives (``{xmlid: m.n}``), or None for a plain name."""
-    if isinstance(value, XmlId):
-        return value.xmlid
     if isinstance(value, Mapping) and "xmlid" in value:
         return str(value["xmlid"])
     return None

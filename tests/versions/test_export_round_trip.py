@@ -28,7 +28,8 @@ def _export_site(root: Path) -> None:
     text = (root / "sites" / f"{SITE}.yaml").read_text()
     text = text.replace("template: distribution-standard", f"template: export-{SITE}")
     text = text.replace('template_version: "1.0.0"\n', "")
-    (root / "sites" / f"{SITE}.yaml").write_text(text[:text.index("variables:")])
+    cut = min(text.index(key) for key in ("access_exceptions:", "variables:") if key in text)
+    (root / "sites" / f"{SITE}.yaml").write_text(text[:cut])
 
 
 @pytest.mark.parametrize("version", ["17.0", "19.0"])
