@@ -96,10 +96,6 @@ GENERIC: dict[str, Signature] = {
     "action_archive": _sig(False),
     "action_unarchive": _sig(False),
     "get_external_id": _sig(False, returns="dict[IdType, str]"),
-    # model-level in 19.0: ``ids`` (or an operation sent first positionally, which lands in
-    # ``ids``) is refused with 422; ``ids: []`` is accepted (``odoo-reference/19.0/README.md``)
-    "check_access_rights": _sig(True, Param("operation", REQUIRED, "str"), Param("raise_exception", True, "bool"),
-                                returns="bool"),
     "has_access": _sig(False, Param("operation", REQUIRED, "str"), returns="bool"),
     # 19.0: model-level (a body with non-empty ``ids`` is HTTP 422 "cannot call ... with ids").
     "check_access_rights": _sig(True, Param("operation", REQUIRED, "str"), Param("raise_exception", True, "bool"),
