@@ -124,12 +124,14 @@ class MetricsReader:
         """Records per week (Odoo's weeks) of ``model`` matching ``domain``: one grouped read."""
         full = self.scoped(model, [*domain, *((date_field, op, value) for op, value in window)])
         spec = f"{date_field}:week"
+        extra = {"context": context} if context else {}
+        # by keyword: JSON-2 (19) takes no positional argument but ids
         if self.major >= 19:
-            rows = self.reader.call_read(model, "formatted_read_group", full, [spec], ["__count"],
-                                         **({"context": context} if context else {}))
+            rows = self.reader.call_read(model, "formatted_read_group", domain=full, groupby=[spec],
+                                         aggregates=["__count"], **extra)
         else:
-            rows = self.reader.call_read(model, "read_group", full, [date_field], [spec], lazy=False,
-                                         **({"context": context} if context else {}))
+            rows = self.reader.call_read(model, "read_group", domain=full, fields=[date_field], groupby=[spec],
+                                         lazy=False, **extra)
         out: dict[dt.date, int] = {}
         for row in rows:
             start = group_start(row, spec, date_field)
