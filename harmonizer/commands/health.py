@@ -76,8 +76,8 @@ def register(group: click.Group) -> None:
     @click.option("--weeks", type=click.IntRange(min=1, max=104), default=12, show_default=True,
                   help="Weeks back from the current one.")
     @click.option("--compare", "compare", multiple=True,
-                  help="A group of sites by selector (tag=pilot, tag=rest, site=a,b); repeat: groups side by "
-                       "side. 'rest' is the selected sites in no earlier group.")
+                  help="Groups side by side instead of sites: `--compare tag=pilot tag=rest` (selectors after it "
+                       "are groups too; tag=T, site=a,b). 'rest' is every site in no earlier group.")
     @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
     @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
     @click.option("--concurrency", type=click.IntRange(min=1), default=None,
@@ -96,8 +96,14 @@ def register(group: click.Group) -> None:
         if fmt == "html" and out is None:
             raise click.UsageError("--format html needs --out FILE (one self-contained page)")
         app = app_from(ctx)
+        groups: list[str] | None = None
+        chosen = selectors_from(selectors, sites, tags)
+        if compare:
+            # `--compare tag=pilot tag=rest`: the selectors written after it are groups too
+            groups = [*compare, *selectors]
+            chosen = selectors_from((), sites, tags)
         with progress_display(sys.stderr, enabled=progress) as display:
-            report = app.metrics(selectors_from(selectors, sites, tags), weeks=weeks, compare=list(compare) or None,
-                                 concurrency=_limit(concurrency), on_event=display.event)
+            report = app.metrics(chosen, weeks=weeks, compare=groups, concurrency=_limit(concurrency),
+                                 on_event=display.event)
         _write(render_metrics(report, fmt), out, "metrics report", fmt)
         sys.exit(report.exit_code)

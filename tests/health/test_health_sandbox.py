@@ -137,3 +137,13 @@ def test_an_unreachable_site_is_an_error_not_a_crash(tmp_path: Path) -> None:
     assert by_name["warehouse-2"].status is HealthStatus.UNREACHABLE and by_name["warehouse-2"].error
     assert by_name["warehouse-3"].checked
     assert report.exit_code == 1
+
+
+def test_a_failed_notify_is_reported_and_keeps_the_exit_code(fleet: Harmonizer) -> None:
+    result = CliRunner().invoke(main, ["--project", str(fleet.root), "health", "site=warehouse-2", "--no-progress",
+                                       "--notify", "http://127.0.0.1:9/hook?token=abc123secret",
+                                       "--notify-attempts", "1", "--notify-timeout", "2"],
+                                env={"HARMONIZER_N8N_TOKEN": TOKEN})
+    assert result.exit_code == 0
+    assert "Warning: Notification to http://127.0.0.1:9/hook failed" in result.output
+    assert "abc123secret" not in result.output

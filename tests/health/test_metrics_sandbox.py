@@ -218,3 +218,17 @@ def test_text_and_markdown_present_the_same_figures(report: MetricsReport) -> No
     assert f"before ({pilot.before.weeks} weeks" in text and "group pilot (warehouse-1)" in text
     markdown = render_metrics(report, "markdown")
     assert f"| pilot after ({pilot.after.weeks} wk) | {pilot.after.cycle_median_days:g} |" in markdown
+
+
+def test_cli_compare_takes_the_groups_written_after_it(fleet: Harmonizer) -> None:
+    result = CliRunner().invoke(main, ["--project", str(fleet.root), "metrics", "--compare", "tag=pilot", "tag=rest",
+                                       "--weeks", "3", "--format", "json", "--no-progress"],
+                                env={"HARMONIZER_N8N_TOKEN": TOKEN})
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert [(g["name"], g["sites"]) for g in data["groups"]] == [("pilot", ["warehouse-1"]),
+                                                                ("rest", ["warehouse-2", "warehouse-3"])]
+    assert len(data["groups"][0]["weeks"]) == 4
+    bad = CliRunner().invoke(main, ["--project", str(fleet.root), "metrics", "--compare", "tag=nowhere",
+                                    "--no-progress"], env={"HARMONIZER_N8N_TOKEN": TOKEN})
+    assert bad.exit_code == 1 and "nowhere" in bad.output
