@@ -1,7 +1,7 @@
 """Metrics renderers over one ``MetricsReport``: text, json, markdown, html (charts).
 
 The HTML page is one self-contained file: a chart per metric drawn as inline SVG by pygal
-(rendered here, in Python: no network, no external script, font or style sheet), one line
+(rendered here, in Python: no network, no script at all, no external font or style sheet), one line
 per site (or ``--compare`` group), a dashed vertical mark at each rollout, then the before
 / after figures and the weekly table. Each site has the anchor ``site-<name>`` (the drift
 report links to it). Renderers only present the report's figures.
@@ -27,7 +27,8 @@ COLUMNS = (("orders", "orders"), ("deliveries", "deliveries"), ("cycle_median_da
 PERIOD_KEYS = ("cycle_median_days", "cycle_p90_days", "approval_lead_hours", "exception_rate", "backorder_rate",
                "late_rate")
 _CHART_ID = re.compile(r"chart-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-_CONFIG_ID = re.compile(r"config\['[0-9a-f-]{36}'\]")
+#: pygal's inline config script, for its optional tooltip JavaScript (never loaded here).
+_SCRIPT = re.compile(r"<script[^>]*>.*?</script>", re.DOTALL)
 
 
 def _v(value: object) -> str:
@@ -51,8 +52,14 @@ def _period_line(label: str, period: Period | None) -> str:
     return f"{label} ({period.weeks} weeks, {period.orders} orders): {figures}"
 
 
+def _first_week(report: MetricsReport) -> str:
+    """The first day of the first week shown (the window is read from a day earlier or so)."""
+    starts = [s.weeks[0].start for s in (*report.sites, *report.groups) if s.weeks]
+    return min(starts) if starts else report.window_start[:10]
+
+
 def render_metrics_text(report: MetricsReport) -> str:
-    lines = [f"Metrics: {report.weeks} weeks + the current one, {report.window_start[:10]} to "
+    lines = [f"Metrics: {report.weeks} weeks + the current one, {_first_week(report)} to "
              f"{report.window_end[:10]} (UTC)", ""]
     for series in (*report.sites, *report.groups):
         title = series.name if series.kind == "site" else f"group {series.name} ({', '.join(series.sites)})"
@@ -78,7 +85,7 @@ def render_metrics_json(report: MetricsReport) -> str:
 
 def render_metrics_markdown(report: MetricsReport) -> str:
     out = ["# Harmonizer pilot metrics", "",
-           f"{report.weeks} weeks + the current one, {report.window_start[:10]} to {report.window_end[:10]} (UTC).", ""]
+           f"{report.weeks} weeks + the current one, {_first_week(report)} to {report.window_end[:10]} (UTC).", ""]
     head = "| | " + " | ".join(title for _k, title, _u in METRICS) + " |"
     out += [head, "|---" * (len(METRICS) + 1) + "|"]
     for series in report.lines:
@@ -147,8 +154,7 @@ def chart_svg(report: MetricsReport, key: str, title: str, unit: str) -> str:
             chart.add(f"rollout {rollout.version}{who} ({rollout.applied_at[:10]})", [(x, 0), (x, top)],
                       stroke_style={"width": 2, "dasharray": "6, 4"}, show_dots=False)
     svg = chart.render(is_unicode=True)
-    svg = _CHART_ID.sub(f"chart-{key}", svg)
-    return _CONFIG_ID.sub(f"config['{key}']", svg)
+    return _SCRIPT.sub("", _CHART_ID.sub(f"chart-{key}", svg))
 
 
 def _table(head: list[str], rows: list[list[str]]) -> str:
@@ -195,7 +201,7 @@ def render_metrics_html(report: MetricsReport) -> str:
              '<meta name="viewport" content="width=device-width, initial-scale=1">', f"<title>{title}</title>",
              f"<style>{STYLE} figure.chart{{margin:12px 0;max-width:900px}}</style>", "</head>", "<body>",
              f"<h1>{title}</h1>",
-             f'<p class="muted">{report.weeks} weeks and the current one, {_e(report.window_start[:10])} to '
+             f'<p class="muted">{report.weeks} weeks and the current one, {_e(_first_week(report))} to '
              f"{_e(report.window_end[:10])} (UTC), weeks as Odoo groups them. Created {_e(report.created_at)} by "
              f"harmonizer {_e(report.harmonizer_version)}. Dashed vertical lines: rollouts (first apply of a "
              "template version, from the audit trail in Odoo).</p>",

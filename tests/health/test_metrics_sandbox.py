@@ -160,7 +160,7 @@ def test_html_is_self_contained_with_one_chart_per_metric(report: MetricsReport)
     page = render_metrics(report, "html")
     assert page.startswith("<!DOCTYPE html>")
     assert page.count("<svg") == len(METRICS)
-    for external in (r"<script[^>]*\bsrc=", r"<link", r"@import", r"url\(http", r'<a href="(?!#)', r"<img"):
+    for external in (r"<script", r"<link", r"@import", r"url\(http", r'<a href="(?!#)', r"<img"):
         assert not re.search(external, page), external
     # a line per group and a dashed mark per rollout
     assert "rollout 1.0.0 warehouse-1" in page and "stroke-dasharray" in page
