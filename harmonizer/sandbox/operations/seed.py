@@ -15,7 +15,7 @@ Rules:
 - Records are created through the stand-in's ORM with the environment's clock set to the
   moment they happened (``create_date``/``write_date`` then hold history, as a database
   that lived through those weeks would); an approval done is archived with ``date_done``,
-  as Odoo 17+ keeps done activities.
+  as Odoo 17+ keeps done activities (16.0 deletes them, and so does the seed there).
 - Records that need something the database lacks (a harmonizer-owned activity type or
   cron before any apply) are skipped, so a description also fits a database not yet
   converged. Everything runs in one transaction.
@@ -65,6 +65,10 @@ class _Seeder:
         self.monday = today - dt.timedelta(days=today.weekday())
         self.counts: dict[str, int] = {}
         self.sequence = 0
+        # 16.0 requires a pricelist on orders; the stand-in has no pricelist model, so orders
+        # name Odoo's default one (id 1, the Public Pricelist every 16.0 database has)
+        field = env.spec("sale.order").fields.get("pricelist_id")
+        self.pricelist = {"pricelist_id": 1} if field is not None and field.required else {}
 
     # -- helpers ---------------------------------------------------------------------------
     def at(self, moment: dt.datetime) -> Env:
@@ -138,7 +142,7 @@ class _Seeder:
             "name": f"{ctx.prefix}{self.sequence:05d}", "company_id": ctx.company_id, "partner_id": customer,
             "partner_invoice_id": customer, "partner_shipping_id": customer, "date_order": moment.strftime(FORMAT),
             "warehouse_id": ctx.warehouse_id, "picking_policy": "direct", "state": state, "user_id": ADMIN_UID,
-            "amount_untaxed": amount, "amount_total": amount}, moment)
+            "amount_untaxed": amount, "amount_total": amount, **self.pricelist}, moment)
         self.create("sale.order.line", {"order_id": order_id, "name": "Fasteners, assorted", "product_uom_qty": 10,
                                         "price_unit": amount / 10, "discount": discount,
                                         "company_id": ctx.company_id}, moment)
@@ -194,7 +198,12 @@ class _Seeder:
             "activity_type_id": type_id, "summary": summary, "user_id": ADMIN_UID,
             "date_deadline": (created + dt.timedelta(days=1)).strftime("%Y-%m-%d"), "automated": True}, created)
         if done is not None and done < self.now:
-            self.write("mail.activity", [activity_id], {"active": False, "date_done": done.strftime("%Y-%m-%d")}, done)
+            if "active" in self.env.spec("mail.activity").fields:  # 17+: done activities stay, archived
+                self.write("mail.activity", [activity_id], {"active": False, "date_done": done.strftime("%Y-%m-%d")},
+                           done)
+            else:  # 16.0 deletes an activity marked done
+                self.at(done)["mail.activity"]._unlink([activity_id])
+                return None
         return activity_id
 
     def open_approval(self, ctx: _Company, item: dict[str, Any]) -> None:
