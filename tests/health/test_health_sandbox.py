@@ -147,3 +147,19 @@ def test_a_failed_notify_is_reported_and_keeps_the_exit_code(fleet: Harmonizer) 
     assert result.exit_code == 0
     assert "Warning: Notification to http://127.0.0.1:9/hook failed" in result.output
     assert "abc123secret" not in result.output
+
+
+def test_on_18_failed_runs_come_from_the_cron(tmp_path: Path) -> None:
+    root = copy_demo(tmp_path / "project")
+    for name in ("warehouse-1", "warehouse-2"):
+        (root / "sites" / f"{name}.yaml").unlink()
+    site = root / "sites" / "warehouse-3.yaml"
+    site.write_text(site.read_text().replace("\n  login: admin\n", '\n  login: admin\n  odoo_version: "18.0"\n', 1))
+    [east] = run_health(make_app(root), ["warehouse-3"]).sites
+    assert east.odoo_version.startswith("18.0"), east.error
+    [cron] = east.crons
+    # seeded (east-incidents): three failed runs in a row, failing for 40 h
+    assert cron.failures == 3 and cron.failing_since is not None
+    assert cron.failure_source == "failure_count / first_failure_date on ir.cron"
+    assert any(f.subject == cron.address and "3 failed run(s)" in f.message for f in east.findings)
+    assert east.exceptions.invoices_on_hold is None and "removed in 18.0" in (east.exceptions.invoices_note or "")
