@@ -68,11 +68,13 @@ def test_plan_apply_converge_and_read_back(project: Harmonizer, odoo: OdooSessio
     assert value["value"] == "https://n8n.harmonia.example/webhook/odoo-events"
 
     automation = owned["automation__large_order_review"]
+    # 16.0: an automation is itself a server action ("multi") running its child actions.
+    links = "action_server_ids" if odoo.version.major >= 17 else "child_ids"
     row = reader.read("base.automation", [automation["res_id"]],
-                      ["name", "trigger", "filter_domain", "action_server_ids", "model_id"])[0]
+                      ["name", "trigger", "filter_domain", links, "model_id"])[0]
     action_id = owned["server_action__schedule_order_review"]["res_id"]
     assert row["trigger"] == "on_create_or_write"
-    assert row["action_server_ids"] == [action_id]
+    assert row[links] == [action_id]
     assert "25000" in row["filter_domain"]
 
     cron = owned["scheduled_action__escalate_overdue_approvals"]
