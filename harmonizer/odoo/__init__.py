@@ -14,6 +14,10 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from harmonizer.odoo.deferred import defer
+
+defer("httpx")  # before any submodule imports odoo-client-lib (``odoo.deferred``)
+
 if TYPE_CHECKING:
     from harmonizer.odoo.calls import READ_METHODS, CallStats
     from harmonizer.odoo.reader import OdooReader, OdooWriter

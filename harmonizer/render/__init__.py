@@ -12,16 +12,41 @@ Every format keeps the same secret rule: a secret field's value is never shown.
 
 from __future__ import annotations
 
-from typing import Protocol
+import importlib
+from typing import TYPE_CHECKING, Any, Protocol
 
 from harmonizer.plan.model import Plan
 from harmonizer.render.json import plan_from_json, plan_to_dict, plan_to_json, render_json
 from harmonizer.render.markdown import render_markdown
-from harmonizer.render.text import SiteApplyLike, render_apply, render_apply_result, render_text, should_color
+
+if TYPE_CHECKING:
+    from harmonizer.render.text import SiteApplyLike, render_apply, render_apply_result, should_color
+
+__all__ = ["RENDERERS", "PlanRenderer", "SiteApplyLike", "plan_from_json", "plan_to_dict", "plan_to_json",
+           "render_apply", "render_apply_result", "render_json", "render_markdown", "render_plan", "render_text",
+           "should_color"]
+
+#: The text renderer's names, imported on first use (it needs rich, which the other formats do not).
+_TEXT_NAMES = frozenset({"SiteApplyLike", "render_apply", "render_apply_result", "should_color"})
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _TEXT_NAMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module("harmonizer.render.text"), name)
+    globals()[name] = value
+    return value
 
 
 class PlanRenderer(Protocol):
     def __call__(self, plan: Plan, *, color: bool = False, width: int | None = None) -> str: ...
+
+
+def render_text(plan: Plan, *, color: bool = False, width: int | None = None) -> str:
+    """``render.text.render_text``, imported when used (it needs rich)."""
+    from harmonizer.render.text import render_text as render
+
+    return render(plan, color=color, width=width)
 
 
 RENDERERS: dict[str, PlanRenderer] = {

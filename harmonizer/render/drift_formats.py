@@ -11,12 +11,18 @@ from typing import Protocol
 from harmonizer.drift.model import DriftReport
 from harmonizer.render import jsontext
 from harmonizer.render.drift_markdown import render_drift_markdown
-from harmonizer.render.drift_text import render_drift_text
 from harmonizer.render.html import SiteLinks, render_drift_html
 
 
 class DriftRenderer(Protocol):
     def __call__(self, report: DriftReport, *, color: bool = False, width: int | None = None) -> str: ...
+
+
+def render_drift_text(report: DriftReport, *, color: bool = False, width: int | None = None) -> str:
+    """``render.drift_text.render_drift_text``, imported when used (it needs rich)."""
+    from harmonizer.render.drift_text import render_drift_text as render
+
+    return render(report, color=color, width=width)
 
 
 def render_drift_json(report: DriftReport, *, color: bool = False, width: int | None = None) -> str:

@@ -17,12 +17,10 @@ import os
 import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from rich.console import Console
-from rich.live import Live
-from rich.table import Table
-from rich.text import Text
+if TYPE_CHECKING:
+    from rich.table import Table
 
 STAGE_STYLES = {"done": "green", "failed": "red bold", "applying": "yellow", "verifying": "cyan",
                 "skipped": "dim", "not started": "dim", "queued": "dim"}
@@ -64,11 +62,14 @@ class LineDisplay(ProgressDisplay):
 class LiveDisplay(ProgressDisplay):
     """A rich live table, redrawn on each event."""
 
-    def __init__(self, live: Live) -> None:
+    def __init__(self, live: Any) -> None:
         super().__init__()
         self.live = live
 
     def table(self) -> Table:
+        from rich.table import Table
+        from rich.text import Text
+
         table = Table(box=None, pad_edge=False, show_header=False)
         table.add_column("site", style="bold")
         table.add_column("stage")
@@ -93,6 +94,10 @@ def progress_display(stream: TextIO, *, enabled: bool | None = None,
     if not terminal:
         yield LineDisplay(stream)
         return
+    from rich.console import Console  # only a terminal needs rich
+    from rich.live import Live
+    from rich.table import Table
+
     console = Console(file=stream)
     with Live(Table(), console=console, auto_refresh=False, transient=False) as live:
         yield LiveDisplay(live)

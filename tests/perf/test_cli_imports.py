@@ -14,8 +14,9 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 ENGINE = ("harmonizer.project", "harmonizer.config", "harmonizer.kinds.registry", "harmonizer.odoo.session",
           "pydantic", "jinja2", "ruamel.yaml", "odoolib", "httpx", "rich")
+#: (httpx may be in sys.modules as ``odoo.deferred``'s stand-in: odoolib absent says it was not used)
 ODOO_CLIENT = ("harmonizer.odoo.session", "harmonizer.apply.executor", "harmonizer.plan.planner", "odoolib",
-               "httpx", "rich")
+               "rich")
 
 PROBE = """
 import json, sys
@@ -46,3 +47,26 @@ def test_validate_loads_no_odoo_client(project: Path) -> None:
     found = loaded_by(["validate"], (*ODOO_CLIENT, "harmonizer.config"), project)
     assert found["exit"] == 0 and found["output"].startswith("OK:"), found
     assert found["loaded"] == ["harmonizer.config"]
+
+
+DRIFT_PROBE = """
+import json, sys
+from click.testing import CliRunner
+from harmonizer.cli import main
+from harmonizer.odoo.deferred import is_deferred
+result = CliRunner().invoke(main, ["drift", "site=warehouse-3", "--format", "json", "--no-progress"])
+deferred, rich = is_deferred("httpx"), "rich" in sys.modules
+import odoolib.tools
+usable = callable(odoolib.tools.httpx.post)  # the first use imports the real module
+print(json.dumps({"exit": result.exit_code, "rich": rich, "deferred": deferred,
+                  "usable": usable, "real": not is_deferred("httpx")}))
+"""
+
+
+def test_a_json_drift_loads_neither_rich_nor_httpx_until_used(project: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env.pop("HARMONIZER_PROJECT", None)
+    done = subprocess.run([sys.executable, "-c", DRIFT_PROBE], cwd=project, env=env, capture_output=True, text=True,
+                          check=True)
+    found = json.loads(done.stdout.splitlines()[-1])
+    assert found == {"exit": 2, "rich": False, "deferred": True, "usable": True, "real": True}, done.stderr[-500:]

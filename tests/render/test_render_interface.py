@@ -12,7 +12,11 @@ from harmonizer.render.text import render_text
 
 
 def test_formats_are_registered() -> None:
-    assert {"text": render_text, "json": render_json, "markdown": render_markdown} == RENDERERS
+    assert sorted(RENDERERS) == ["json", "markdown", "text"]
+    assert (RENDERERS["json"], RENDERERS["markdown"]) == (render_json, render_markdown)
+    # the text format is imported when used (it needs rich): the registered one hands over to it
+    p = plan(mixed_site(), mixed_site("warehouse-2"))
+    assert RENDERERS["text"](p, color=True, width=60) == render_text(p, color=True, width=60)
 
 
 @pytest.mark.parametrize("fmt", sorted(RENDERERS))
