@@ -102,9 +102,20 @@ def converged(result: Any) -> None:
 
 def report(label: str, calls: Calls, wall: float, cpu: float, plan: Any) -> None:
     changes = Counter(c.action.value for s in plan.sites for c in s.changes if c.action is not Action.NOOP)
-    top = ", ".join(f"{name} {n}" for name, n in calls.calls.most_common(6))
+    top = ", ".join(f"{name} {n}" for name, n in calls.calls.most_common())
     print(f"{label:<18} wall {wall:6.2f} s, client CPU {cpu:5.2f} s, logins {calls.logins}, "
           f"round trips {sum(calls.calls.values())} ({top}); changes {dict(changes) or 'none'}")
+
+
+def server_round_trip(root: Path, env: dict[str, str]) -> float:
+    """How long the server takes to answer a trivial call right now (seconds, median of 5)."""
+    with Harmonizer(root, env=env) as app, app.session("bench") as session:
+        times = []
+        for _ in range(5):
+            start = time.perf_counter()
+            session.execute("res.users", "search_count", [[]], {})
+            times.append(time.perf_counter() - start)
+    return sorted(times)[2]
 
 
 def main() -> None:
@@ -123,6 +134,8 @@ def main() -> None:
         if plan.has_changes:
             raise SystemExit("the apply did not converge: the next plan still has changes")
         report("no-change apply", calls, wall, cpu, plan)
+        print(f"server round trip now: {server_round_trip(root, env) * 1000:.0f} ms (median of 5 search_count, "
+              "after the login; the walls above are mostly the server's)")
         write_template(root, 0)
         wall, cpu, (plan, _) = step(calls, root, env, converged)
         report("delete them again", calls, wall, cpu, plan)

@@ -31,7 +31,7 @@ from harmonizer.config.checks import (
     check_shared_databases,
     check_site,
 )
-from harmonizer.config.render import BodyRenderer, RenderContext, RenderedResource, render_template
+from harmonizer.config.render import BodyRenderer, RenderContext, RenderedResource, context_key, render_template
 from harmonizer.config.site import Site, load_site
 from harmonizer.config.template import Template, folder_identity, load_template
 from harmonizer.config.variables import SecretSource
@@ -56,6 +56,9 @@ class Project:
     templates: dict[str, Template]
     sites: dict[str, Site]
     _overrides: dict[str, SiteOverrides] = field(default_factory=dict, repr=False)
+    #: ``_render`` results by site, template and context: a site whose values are the
+    #: template's defaults renders its standard (drift) and its desired state once.
+    _renders: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)
     kept: dict[str, dict[str, Template]] = field(default_factory=dict)
 
     def template_for(self, site: Site | str) -> Template:
@@ -162,6 +165,14 @@ class Project:
                                    placeholders=placeholders)
         if errors:
             return None, {}, errors
+        key = (id(site), id(template), context_key(context))
+        found = self._renders.get(key)
+        if found is None:
+            found = self._renders[key] = self._render_with(site, template, context)
+        return found
+
+    def _render_with(self, site: Site, template: Template, context: RenderContext
+                     ) -> tuple[DesiredState | None, dict[str, RenderedResource], list[ConfigError]]:
         rendered, errors = render_template(template, context)
         raws = {raw.address: raw for raw in template.resources}
         # Policy blocks compile to ordinary resources, after the hand-written ones.

@@ -149,6 +149,12 @@ def _frozen(value: Any) -> Any:
     return (type(value), value)
 
 
+def context_key(context: RenderContext) -> tuple[Any, ...]:
+    """Everything a render reads from its context, hashable (equal keys: equal renders)."""
+    return (_frozen(context.values), _frozen(context.site), _frozen(context.template), context.secret_names,
+            context.placeholder_names)
+
+
 class BodyRenderer:
     """Renders string scalars of bodies with one context; collects the names each one used."""
 

@@ -69,3 +69,15 @@ def test_render_errors_are_reported_for_every_site(project: ProjectDir) -> None:
     """)
     errors = project.validate(ENV)
     assert len([e for e in errors if "no_such_variable" in e]) == 2  # wh1 and wh2
+
+
+def test_a_site_on_the_defaults_renders_its_standard_once(project: ProjectDir) -> None:
+    loaded = project.load()
+    # wh2 sets no variable: its desired state is its standard
+    assert loaded.render("wh2", ENV) is loaded.render("wh2", ENV, defaults_only=True)
+    # wh1 sets po_approval_amount: two renders, which share what does not read it
+    site, standard = loaded.render("wh1", ENV), loaded.render("wh1", ENV, defaults_only=True)
+    assert site is not standard
+    assert site.resources["system_parameter.site_label"] is standard.resources["system_parameter.site_label"]
+    # another environment (another secret value) is another render
+    assert loaded.render("wh2", {**ENV, "HARMONIZER_N8N_TOKEN": "token-other-0003"}) is not loaded.render("wh2", ENV)
