@@ -26,13 +26,11 @@ class _Unknown(Exception):
 
 def dumps(value: Any, *, ensure_ascii: bool = True, default: Callable[[Any], Any] | None = None) -> str:
     """``json.dumps(value, indent=2, ensure_ascii=ensure_ascii, default=default)``."""
-    out: list[str] = []
     encode = encode_basestring_ascii if ensure_ascii else encode_basestring
     try:
-        _write(value, out.append, encode, "\n")
+        return _dump(value, encode, "\n")
     except (_Unknown, RecursionError):
         return json.dumps(value, indent=2, ensure_ascii=ensure_ascii, default=default)
-    return "".join(out)
 
 
 def _float(value: float) -> str:
@@ -78,45 +76,36 @@ def _key(key: Any) -> str:
     raise _Unknown
 
 
-def _write(value: Any, emit: Callable[[str], None], encode: Callable[[str], str], newline: str) -> None:
-    text = _scalar(value, encode)
-    if text is not None:
-        emit(text)
-    elif isinstance(value, list | tuple):
+def _dump(value: Any, encode: Callable[[str], str], newline: str) -> str:
+    """The text of ``value`` whose first line is already indented by ``newline``'s indent."""
+    kind = type(value)
+    if kind is str:
+        return encode(value)
+    if kind is dict or (kind is not list and kind is not tuple and isinstance(value, dict)):
         if not value:
-            emit("[]")
-            return
+            return "{}"
         inner = newline + "  "
-        separator = "," + inner
-        emit("[" + inner)
-        for index, item in enumerate(value):
-            if index:
-                emit(separator)
-            _write(item, emit, encode, inner)
-        emit(newline + "]")
-    elif isinstance(value, dict):
-        if not value:
-            emit("{}")
-            return
-        inner = newline + "  "
-        separator = "," + inner
-        emit("{" + inner)
-        first = True
+        parts = []
         for key, item in value.items():
             head = encode(key if type(key) is str else _key(key)) + ": "
-            if not first:
-                head = separator + head
-            first = False
-            kind = type(item)
-            if kind is str:  # the common leaves, inline (same texts as ``_scalar``)
-                emit(head + encode(item))
+            leaf = type(item)
+            if leaf is str:  # the common leaves inline (the texts ``_scalar`` gives)
+                parts.append(head + encode(item))
             elif item is None:
-                emit(head + "null")
-            elif kind is int:
-                emit(head + int.__repr__(item))
+                parts.append(head + "null")
+            elif leaf is bool:
+                parts.append(head + ("true" if item else "false"))
+            elif leaf is int:
+                parts.append(head + int.__repr__(item))
             else:
-                emit(head)
-                _write(item, emit, encode, inner)
-        emit(newline + "}")
-    else:
+                parts.append(head + _dump(item, encode, inner))
+        return "{" + inner + ("," + inner).join(parts) + newline + "}"
+    if kind is list or kind is tuple or isinstance(value, list | tuple):
+        if not value:
+            return "[]"
+        inner = newline + "  "
+        return "[" + inner + ("," + inner).join([_dump(item, encode, inner) for item in value]) + newline + "]"
+    text = _scalar(value, encode)
+    if text is None:
         raise _Unknown
+    return text
