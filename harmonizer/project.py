@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from harmonizer import __version__
 from harmonizer.config import load_project
-from harmonizer.errors import ConfigError, HarmonizerError, SiteError
+from harmonizer.errors import ConfigError, ConfigErrors, HarmonizerError, SiteError
 from harmonizer.model import DesiredState
 
 if TYPE_CHECKING:
@@ -110,6 +110,11 @@ class Harmonizer:
     def validate(self) -> list[ConfigError]:
         return list(self.project.validate())
 
+    def secret_warnings(self, selectors: list[str] | None = None) -> list[str]:
+        """Secrets set shorter than is safe, as one-line warnings (``file:line: ...``)."""
+        names = self.select(selectors) if selectors else None
+        return [str(w) for w in self.project.short_secrets(self.env, names)]
+
     def select(self, selectors: list[str]) -> list[str]:
         return [site.name for site in self.project.select(selectors or ["all"])]
 
@@ -190,6 +195,10 @@ class Harmonizer:
         event = on_event or (lambda _site, _what: None)
         desired = self.render(site_name)
         site = self.project.sites[site_name]
+        # What only the server's version decides (fields, operators, names): before any read.
+        problems = self.project.check_on_version(site_name, desired, session.version.major)
+        if problems:
+            raise ConfigErrors(problems)
         event(site_name, "reading")
         live = LiveReader(session.reader(), site_name, session.version.major).snapshot(desired)
         event(site_name, "planning")

@@ -75,7 +75,10 @@ def register(group: click.Group) -> None:
              detailed_exitcode: bool, fmt: str, out: Path | None, targets: tuple[str, ...]) -> None:
         """Show what apply would change, field by field."""
         app = app_from(ctx)
-        result = app.plan(selectors_from(selectors, sites, tags), targets=list(targets))
+        chosen = selectors_from(selectors, sites, tags)
+        for warning in app.secret_warnings(chosen):
+            stderr(f"Warning: {warning}")
+        result = app.plan(chosen, targets=list(targets))
         click.echo(render_plan_as(result, fmt), nl=False)
         if out is not None:
             out.write_text(json.dumps(result.to_dict(), indent=2) + "\n")
@@ -151,6 +154,9 @@ def register(group: click.Group) -> None:
         """Check every template and site offline."""
         app = app_from(ctx)
         errors = app.validate()
+        if not errors:
+            for warning in app.secret_warnings():
+                stderr(f"Warning: {warning}")
         for error in errors:
             stderr(f"Error: {error}")
         if errors:

@@ -14,6 +14,11 @@ Rules:
   purchase/credit settings compile on their own); an escalation on a matrix approval also
   depends on that approval rule. Keys whose text holds a rendered secret are
   ``secret_keys`` (redacted); keys holding a placeholder secret are ``placeholder_keys``.
+  Compilers mark the keys they put a secret into themselves (the events' webhook URL);
+  besides, a compiled key holding the text of a secret of at least ``MIN_SECRET_LENGTH``
+  characters is marked (a shorter one would match ordinary text).
+- The block description (``policies``) hides the values the template rendered from a
+  secret variable, found by where they are written (never by searching for the value).
 - A compiled address that a hand-written resource also declares is an error at the rule's
   line: two resources would manage one record.
 """
@@ -26,9 +31,10 @@ from typing import Any
 
 from harmonizer.access.spec import AccessSpec, NamedLogin, RequiredSpec, RoleSpec, SegregationSpec, SensitiveSpec
 from harmonizer.config.render import BodyRenderer, RenderedResource, redacted
-from harmonizer.config.template import Template
+from harmonizer.config.template import RawBlock, Template
 from harmonizer.config.validation import validate_model
-from harmonizer.config.yamlio import line_of
+from harmonizer.config.variables import MIN_SECRET_LENGTH
+from harmonizer.config.yamlio import PathKey, line_of
 from harmonizer.errors import ConfigError, ConfigErrors, Location
 from harmonizer.kinds.registry import KINDS
 from harmonizer.model import Resource
@@ -71,14 +77,16 @@ def render_blocks(template: Template, renderer: BodyRenderer, declared: Mapping[
         return CompiledBlocks(), errors
     locations = {raw.key: raw.location for raw in template.blocks}
     nodes = {raw.key: raw.body for raw in template.blocks}
-    secrets = [str(context.values[n]) for n in sorted(context.secret_names) if context.values.get(n)]
+    secrets = [str(context.values[n]) for n in sorted(context.secret_names)
+               if len(str(context.values.get(n) or "")) >= MIN_SECRET_LENGTH]
     placeholders = [str(context.values[n]) for n in sorted(context.placeholder_names) if context.values.get(n)]
     try:
         models = validate_blocks(blocks, locations, nodes)
         compiled = compile_blocks(blocks, context.as_dict(), locations, nodes, secrets=secrets)
     except ConfigErrors as exc:
         return CompiledBlocks(), list(exc.errors)
-    out = CompiledBlocks(policies=describe_policies(models, compiled, locations, secrets),
+    hidden = {path for raw in template.blocks for path in _secret_paths(raw, renderer)}
+    out = CompiledBlocks(policies=describe_policies(models, compiled, locations, hidden),
                          addresses={item.address for item in compiled},
                          access=_access_spec(models, locations, nodes))
     for item in compiled:
@@ -170,6 +178,25 @@ def _variables(item: CompiledResource, used: Mapping[str, Mapping[tuple[str, ...
             matrix = used.get("approval_matrix", {})
             names |= matrix.get(("rules", approval), set())
     return tuple(sorted(names))
+
+
+def _secret_paths(raw: RawBlock, renderer: BodyRenderer) -> list[tuple[PathKey, ...]]:
+    """Paths (block key first) of the block's scalars whose Jinja reads a secret variable."""
+    secret = renderer.context.secret_names
+    out: list[tuple[PathKey, ...]] = []
+
+    def walk(node: Any, path: tuple[PathKey, ...]) -> None:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                walk(v, (*path, str(k)))
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                walk(v, (*path, i))
+        elif isinstance(node, str) and renderer.reads(str(node)) & secret:
+            out.append(path)
+
+    walk(raw.body, (raw.key,))
+    return out
 
 
 def _holds(value: Any, texts: list[str]) -> bool:

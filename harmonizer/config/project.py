@@ -17,12 +17,16 @@ rendered from a placeholder are left out of cross-site comparisons.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from ruamel.yaml.scalarstring import LiteralScalarString
+
 from harmonizer.access.spec import AccessSpec
+from harmonizer.checks import check_resources
+from harmonizer.checks.fieldindex import MAJORS
 from harmonizer.config.blocks import render_blocks
 from harmonizer.config.checks import (
     RenderedSite,
@@ -33,12 +37,12 @@ from harmonizer.config.checks import (
 )
 from harmonizer.config.render import BodyRenderer, RenderContext, RenderedResource, context_key, render_template
 from harmonizer.config.site import Site, load_site
-from harmonizer.config.template import Template, folder_identity, load_template
-from harmonizer.config.variables import SecretSource
+from harmonizer.config.template import RawResource, Template, folder_identity, load_template
+from harmonizer.config.variables import MIN_SECRET_LENGTH, SecretSource
 from harmonizer.config.yamlio import relative
 from harmonizer.coupling.analysis import offline_couplings
 from harmonizer.errors import ConfigError, ConfigErrors, Location
-from harmonizer.model import DesiredState
+from harmonizer.model import DesiredState, Resource
 
 TEMPLATES_DIR = "site_templates"
 SITES_DIR = "sites"
@@ -157,6 +161,36 @@ class Project:
             errors.append(ConfigError(f"{where}: coupled fields: {coupling.message()}{noted}"))
         return errors
 
+    def short_secrets(self, env: Mapping[str, str] | None = None, sites: list[str] | None = None
+                      ) -> list[ConfigError]:
+        """Warnings (not errors): secrets set shorter than ``MIN_SECRET_LENGTH``, located where
+        the site (else the template) names their environment variable. They are accepted and
+        redacted where rendered, but could not be scrubbed from a message a server echoes."""
+        env = os.environ if env is None else env
+        out: dict[str, ConfigError] = {}
+        for name in sites or list(self.sites):
+            site = self.site(name)
+            template = self.template_for(site)
+            overrides = self._overrides.get(site.name)
+            for var_name, var in template.variables.items():
+                if not var.is_secret:
+                    continue
+                source = (overrides.secrets.get(var_name) if overrides else None) or SecretSource(
+                    var_name, var.env or "", var.required, template.location("variables", var_name, "env"))
+                value = env.get(source.env)
+                if value and len(value) < MIN_SECRET_LENGTH:
+                    warning = ConfigError(f"secret {var_name} (${source.env}) is shorter than {MIN_SECRET_LENGTH} "
+                                          "characters: it is redacted where harmonizer renders it, but use a "
+                                          "longer value", source.location)
+                    out.setdefault(str(warning), warning)
+        return list(out.values())
+
+    def check_on_version(self, site: str, state: DesiredState, major: int) -> list[ConfigError]:
+        """Domains, code and field names of ``state`` on Odoo ``major`` (the version a server
+        reported): what ``validate`` could only check against every version it might be."""
+        raws = {raw.address: raw for raw in self.template_for(site).resources}
+        return check_resources(state.resources, [major], _locator(raws))
+
     def _render(self, site: Site, env: Mapping[str, str], *, defaults_only: bool, placeholders: bool
                 ) -> tuple[DesiredState | None, dict[str, RenderedResource], list[ConfigError]]:
         template = self.template_for(site)
@@ -181,6 +215,8 @@ class Project:
         rendered.update(compiled.resources)
         resources = {address: item.resource for address, item in rendered.items()}
         errors.extend(check_references(resources, raws, compiled.addresses))
+        if not errors:
+            errors.extend(check_resources(resources, _majors(site), _locator(raws)))
         if errors:
             return None, rendered, errors
         access, found = _access(compiled.access, site)
@@ -205,6 +241,25 @@ def _access(spec: AccessSpec | None, site: Site) -> tuple[AccessSpec | None, lis
     errors = [ConfigError(f"access_exceptions: unknown access rule {e.rule!r} (rules: {', '.join(sorted(known))})",
                           e.location) for e in site.access_exceptions if e.rule not in known]
     return (None, errors) if errors else (spec.with_exceptions(site.access_exceptions), [])
+
+
+def _majors(site: Site) -> tuple[int, ...]:
+    """The Odoo versions a site may run: its declared (sandbox) version, else every known one."""
+    declared = site.odoo.odoo_version if site.odoo.is_sandbox else None
+    return (int(declared.split(".")[0]),) if declared else MAJORS
+
+
+def _locator(raws: Mapping[str, RawResource]) -> Callable[[Resource, str, int], Location]:
+    """Findings inside a literal block scalar (``code: |``) go to their own line; any other
+    value's findings to its key's line."""
+    def locate(resource: Resource, key: str, line: int) -> Location:
+        where = resource.location_of(key)
+        raw = raws.get(resource.address)
+        node = raw.body.get(key) if raw is not None else None
+        if isinstance(node, LiteralScalarString) and where.line is not None:
+            return Location(where.file, where.line + line)
+        return where
+    return locate
 
 
 def _context(template: Template, site: Site, overrides: SiteOverrides, env: Mapping[str, str], *,

@@ -277,6 +277,15 @@ class BodyRenderer:
             errors.append(ConfigError(f"{_label(raw)}: {path}: cannot render: {exc}", where))
         return None
 
+    def reads(self, text: str) -> set[str]:
+        """The names a scalar's Jinja reads (empty for plain text or unparsable Jinja)."""
+        if not any(marker in text for marker in _JINJA_MARKERS):
+            return set()
+        try:
+            return set(meta.find_undeclared_variables(self.env.parse(text)))
+        except TemplateError:
+            return set()
+
     def render_string(self, text: str, names: set[str]) -> Any:
         """Render one scalar; adds the undeclared names it reads to ``names``."""
         if not any(marker in text for marker in _JINJA_MARKERS):

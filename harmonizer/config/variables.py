@@ -24,6 +24,11 @@ from harmonizer.config.validation import validate_model
 from harmonizer.config.yamlio import line_of, plain, type_name, value_line
 from harmonizer.errors import ConfigError, Location
 
+#: Secrets shorter than this are accepted but never searched for in text (a short value
+#: would match ordinary words): they are redacted only where they are rendered, and
+#: ``validate`` warns about them.
+MIN_SECRET_LENGTH = 8
+
 VarType = Literal["string", "int", "float", "bool", "secret", "list"]
 VARIABLE_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

@@ -4,7 +4,8 @@
 ``DesiredState.policies`` carries and ``render`` prints as its ``policies:`` section).
 Presentation only: built from the validated block models and the compiled resources, never
 used by plan or apply. Values from secrets are never shown (compiled keys in
-``secret_keys`` are not printed at all; a block setting holding a secret is redacted).
+``secret_keys`` are not printed at all; a block setting the template renders from a secret
+variable is redacted where it is written: ``hidden`` names those paths).
 """
 
 from __future__ import annotations
@@ -71,12 +72,12 @@ def describe_blocks(models: Mapping[str, Any], compiled: Sequence[CompiledResour
 
 def describe_policies(models: Mapping[str, Any], compiled: Sequence[CompiledResource],
                       locations: Mapping[str, Location] | None = None,
-                      secrets: Collection[str] = ()) -> dict[str, Any]:
+                      hidden: Collection[tuple[Any, ...]] = ()) -> dict[str, Any]:
     """Each block as plain data: where it is written, its settings, its rules (or events),
     and per rule (and for the block's own settings) the addresses it compiles to with their
     purpose. Matrix rules also say their document, ``when`` and ``then`` in words.
     """
-    hidden = [s for s in secrets if s]
+    paths = frozenset(hidden)
     by_origin: dict[tuple[str, str | None], _Origin] = {}
     for resource in compiled:
         origin = by_origin.setdefault((resource.block, resource.rule), _Origin(resource.location, resource.purpose))
@@ -84,7 +85,7 @@ def describe_policies(models: Mapping[str, Any], compiled: Sequence[CompiledReso
     out: dict[str, Any] = {}
     for key, model in models.items():
         # What the template wrote (rendered for this site), not the schema's defaults.
-        data = _hide(model.model_dump(mode="json", exclude_unset=True), hidden)
+        data = _hide(model.model_dump(mode="json", exclude_unset=True), paths, (key,))
         entry: dict[str, Any] = {}
         if locations and key in locations:
             entry["source"] = str(locations[key])
@@ -136,11 +137,11 @@ def _event_entry(key: str, event: str, by_origin: Mapping[tuple[str, str | None]
             "compiles_to": list(origin.addresses) if origin is not None else []}
 
 
-def _hide(value: Any, secrets: Sequence[str]) -> Any:
-    if isinstance(value, dict):
-        return {k: _hide(v, secrets) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_hide(v, secrets) for v in value]
-    if isinstance(value, str) and any(s in value for s in secrets):
+def _hide(value: Any, paths: frozenset[tuple[Any, ...]], path: tuple[Any, ...]) -> Any:
+    if path in paths:
         return SECRET_SHOWN
+    if isinstance(value, dict):
+        return {k: _hide(v, paths, (*path, k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_hide(v, paths, (*path, i)) for i, v in enumerate(value)]
     return value
