@@ -25,6 +25,7 @@ from harmonizer import __version__
 from harmonizer.config import load_project
 from harmonizer.errors import ConfigError, ConfigErrors, HarmonizerError, SiteError
 from harmonizer.model import DesiredState
+from harmonizer.plan.impact_options import ImpactOptions
 
 if TYPE_CHECKING:
     from harmonizer.apply.executor import ApplyResult, Progress
@@ -94,6 +95,8 @@ class Harmonizer:
 
             self._coupling = SiteCoupling(self)
         return self._coupling
+        #: Impact preview of plans (``plan.impact``): window, time budget, or off.
+        self.impact = ImpactOptions()
 
     @property
     def project(self):  # type: ignore[no-untyped-def]
@@ -206,6 +209,11 @@ class Harmonizer:
                               odoo_version=session.version.full)
         if check_coupling and self.check_coupling:
             self.coupling.refuse(session, desired, live.resolver, site_plan)
+        if self.impact.enabled and site_plan.has_changes:
+            from harmonizer.plan.impact import add_impacts
+
+            site_plan = add_impacts(site_plan, desired, session.reader(), session.version.major, self.impact,
+                                    uid=session.uid)
         key = fingerprint_key(session.settings.secret)
         return replace(site_plan, fingerprints=site_fingerprints(desired, live, site_plan, key))
 
@@ -245,7 +253,7 @@ class Harmonizer:
             if KINDS[change.kind].level is not Level.DATABASE or change.action is Action.NOOP:
                 changes.append(change)
             elif key in shared:
-                changes.append(replace(change, action=Action.NOOP, fields=(),
+                changes.append(replace(change, action=Action.NOOP, fields=(), impact=None,
                                        reason=f"planned with site {shared[key]} (same database)"))
             else:
                 shared[key] = site_plan.site

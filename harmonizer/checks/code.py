@@ -39,11 +39,16 @@ def check_code(text: str, names: frozenset[str], mode: Literal["exec", "eval"] =
     """Every problem of Python ``text`` evaluated with context ``names`` (first refusal, then names)."""
     if not text or not text.strip():
         return []
-    source = text.strip() if mode == "eval" else text
+    # Odoo compiles the stripped text: leading blank lines only shift the line numbers.
+    source = text.strip()
+    skipped = text[: len(text) - len(text.lstrip())].count("\n")
     try:
         tree = ast.parse(source, mode=mode)
     except SyntaxError as exc:
-        return [Finding(f"Python syntax error: {exc.msg}", exc.lineno or 1)]
+        return [Finding(f"Python syntax error: {exc.msg}", (exc.lineno or 1) + skipped)]
+    for node in ast.walk(tree):
+        if hasattr(node, "lineno"):
+            node.lineno += skipped  # type: ignore[attr-defined]
     for node in ast.walk(tree):
         refusal = _refusal(node)
         if refusal is not None:

@@ -6,7 +6,7 @@ import json
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -19,6 +19,7 @@ from harmonizer.commands.common import (
     stderr,
     with_selectors,
 )
+from harmonizer.commands.impact_options import apply_impact_options, with_impact_options
 from harmonizer.errors import ConfigError, HarmonizerError
 
 if TYPE_CHECKING:
@@ -69,12 +70,15 @@ def register(group: click.Group) -> None:
     @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
                   help="Also save the plan (JSON with fingerprints, no secret) here, for `apply FILE`.")
     @click.option("--target", "targets", multiple=True, help="Only this resource ADDRESS (and what it needs).")
+    @with_impact_options
     @click.pass_context
     @handle_errors
     def plan(ctx: click.Context, selectors: tuple[str, ...], sites: tuple[str, ...], tags: tuple[str, ...],
-             detailed_exitcode: bool, fmt: str, out: Path | None, targets: tuple[str, ...]) -> None:
-        """Show what apply would change, field by field."""
+             detailed_exitcode: bool, fmt: str, out: Path | None, targets: tuple[str, ...], **impact: Any) -> None:
+        """Show what apply would change, field by field, and what each changed rule would
+        match on live data (the impact preview)."""
         app = app_from(ctx)
+        apply_impact_options(app, impact)
         chosen = selectors_from(selectors, sites, tags)
         for warning in app.secret_warnings(chosen):
             stderr(f"Warning: {warning}")
@@ -100,11 +104,12 @@ def register(group: click.Group) -> None:
                   help="Apply many sites in waves, one per option, in order (e.g. --wave tag=pilot --wave all).")
     @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
                   help="json: the plan is not shown; the apply's result (with verification) as JSON.")
+    @with_impact_options
     @click.pass_context
     @handle_errors
     def apply(ctx: click.Context, selectors: tuple[str, ...], sites: tuple[str, ...], tags: tuple[str, ...],
               auto_approve: bool, targets: tuple[str, ...], allow_delete: bool, rollout_file: Path | None,
-              waves: tuple[str, ...], fmt: str) -> None:
+              waves: tuple[str, ...], fmt: str, **impact: Any) -> None:
         """Plan, show, confirm, then apply exactly that plan (or apply a saved plan FILE).
 
         With --rollout FILE or --wave, sites are applied wave by wave (parallel within a wave,
@@ -124,6 +129,7 @@ def register(group: click.Group) -> None:
         from harmonizer.safety.protect import limit_to_targets
 
         app = app_from(ctx)
+        apply_impact_options(app, impact)
         saved = [s for s in selectors if s.endswith(".json") and Path(s).is_file()]
         if saved:
             if len(saved) != len(selectors) or sites or tags:

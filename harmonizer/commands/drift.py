@@ -11,10 +11,12 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from harmonizer.commands.common import app_from, color_enabled, handle_errors, selectors_from, stderr, with_selectors
+from harmonizer.commands.impact_options import apply_impact_options, with_impact_options
 
 FORMATS = ["text", "json", "markdown", "html"]
 CONCURRENCY_ENV = "HARMONIZER_DRIFT_CONCURRENCY"
@@ -79,22 +81,27 @@ def register(group: click.Group) -> None:
                   help="HTML: link each site to its section of this health page (default: health.html beside --out).")
     @click.option("--metrics-page", type=click.Path(dir_okay=False, path_type=Path),
                   help="HTML: link each site to its section of this metrics page (default: metrics.html beside --out).")
+    @with_impact_options
     @click.pass_context
     @handle_errors
     def drift(ctx: click.Context, selectors: tuple[str, ...], sites: tuple[str, ...], tags: tuple[str, ...],
               fmt: str, out: Path | None, concurrency: int | None, shard: str | None, notify_url: str | None,
               notify_timeout: float, notify_attempts: int, progress: bool | None, health_page: Path | None,
-              metrics_page: Path | None) -> None:
+              metrics_page: Path | None, **impact: Any) -> None:
         """Classify every managed field of sites: standard, sanctioned, waived, drift, missing, orphaned.
 
+        The HTML and JSON reports also carry, for each pending change, what it would match on
+        live data (impact preview; --no-impact to skip).
         `harmonizer drift merge FILES...` combines JSON reports (one per --shard) into one.
         """
+        if fmt not in ("html", "json"):
+            impact["no_impact"] = True  # only the HTML and JSON reports show the figures
         if selectors and selectors[0] == "merge":
             if sites or tags or shard or concurrency:
                 raise click.UsageError("drift merge takes only JSON report files (and --format/--out/--notify)")
             report = _merge(selectors[1:])
         else:
-            report = _run(ctx, selectors_from(selectors, sites, tags), concurrency, shard, progress)
+            report = _run(ctx, selectors_from(selectors, sites, tags), concurrency, shard, progress, impact)
         _emit(report, fmt, out, {"health": health_page, "metrics": metrics_page})
         _notify(report, notify_url, notify_timeout, notify_attempts)
         sys.exit(report.exit_code)
@@ -112,11 +119,12 @@ def _merge(files: tuple[str, ...]):  # type: ignore[no-untyped-def]
 
 
 def _run(ctx: click.Context, chosen: list[str], concurrency: int | None, shard: str | None,
-         progress: bool | None):  # type: ignore[no-untyped-def]
+         progress: bool | None, impact: dict[str, Any]):  # type: ignore[no-untyped-def]
     from harmonizer.drift import parse_shard, run_drift
     from harmonizer.render.rollout_progress import progress_display
 
     app = app_from(ctx)
+    apply_impact_options(app, impact)
     limit = concurrency or int(os.environ.get(CONCURRENCY_ENV) or DEFAULT_CONCURRENCY)
     picked = parse_shard(shard) if shard else None
     with progress_display(sys.stderr, enabled=progress) as display:

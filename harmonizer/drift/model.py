@@ -13,7 +13,9 @@ Classes of one managed field (or, for missing and orphaned, of one whole resourc
 A resource's class is the worst class of its fields. ``drift``, ``missing`` and
 ``orphaned`` are *failing*; ``waived`` counts as clean. Values are kept only as display
 texts, already redacted: the report never holds a secret. ``to_dict``/``from_dict`` give
-the versioned JSON form (``--format json``, the input of ``drift merge``).
+the versioned JSON form (``--format json``, the input of ``drift merge``); a resource's
+optional ``impact`` (counts of what its pending change would match) was added within
+format version 1 (readers ignore it; older reports simply have none).
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from collections import Counter
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
+
+from harmonizer.plan.model import Impact
 
 FORMAT_VERSION = 1
 KIND = "harmonizer-drift"
@@ -114,6 +118,8 @@ class ResourceDrift:
     changed_at: str | None = None
     note: str | None = None
     waiver: WaiverRef | None = None
+    #: What the pending change of this resource would match on live data (counts only).
+    impact: Impact | None = None
 
 
 @dataclass(frozen=True)
@@ -237,7 +243,8 @@ def _field_dict(f: FieldDrift) -> dict[str, Any]:
 def _resource_dict(r: ResourceDrift) -> dict[str, Any]:
     return {"address": r.address, "kind": r.kind, "area": r.area, "model": r.model, "class": r.cls.value,
             "record_id": r.record_id, "changed_by": r.changed_by, "changed_at": r.changed_at, "note": r.note,
-            "waiver": _waiver_dict(r.waiver), "fields": [_field_dict(f) for f in r.fields]}
+            "waiver": _waiver_dict(r.waiver), "fields": [_field_dict(f) for f in r.fields],
+            "impact": r.impact.to_dict() if r.impact is not None else None}
 
 
 def _site_dict(s: SiteDrift) -> dict[str, Any]:
@@ -260,7 +267,8 @@ def _resource_from(d: dict[str, Any]) -> ResourceDrift:
                          cls=DriftClass(d["class"]), record_id=d.get("record_id"),
                          fields=tuple(_field_from(f) for f in d.get("fields", ())),
                          changed_by=d.get("changed_by"), changed_at=d.get("changed_at"), note=d.get("note"),
-                         waiver=_waiver_from(d.get("waiver")))
+                         waiver=_waiver_from(d.get("waiver")),
+                         impact=Impact.from_dict(d["impact"]) if d.get("impact") else None)
 
 
 def _site_from(d: dict[str, Any]) -> SiteDrift:

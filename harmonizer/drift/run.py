@@ -11,6 +11,8 @@ Rules:
   replays history through the stand-in and must not race with itself).
 - Progress goes to ``on_event(site, stage)`` from the worker threads: ``queued``,
   ``reading``, ``classifying``, ``done`` or ``failed``. Nothing here prints.
+- With ``app.impact`` enabled, each resource with a pending change carries the impact
+  preview of that change (``plan.impact``): counts only, within the site's session.
 """
 
 from __future__ import annotations
@@ -18,10 +20,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 from harmonizer import __version__
 from harmonizer.errors import HarmonizerError, TransportError
+from harmonizer.model import DesiredState
+from harmonizer.odoo.session import OdooSession
+from harmonizer.plan.impact import add_impacts
 from harmonizer.plan.live import LiveReader
+from harmonizer.plan.model import SitePlan
 from harmonizer.plan.planner import plan_site
 from harmonizer.project import Harmonizer
 
@@ -89,14 +96,29 @@ def _check(app: Harmonizer, name: str, today: dt.date | None, event: DriftEvent)
         event(name, "reading")
         live = LiveReader(session.reader(), name, session.version.major).snapshot(desired)
         round_trips = session.stats.round_trips  # this site's (its login too, if it logged in)
-    event(name, "classifying")
-    plan = plan_site(desired, live, url=site.odoo.url, database=site.odoo.database,
-                     odoo_version=session.version.full, today=today)
+        event(name, "classifying")
+        plan = plan_site(desired, live, url=site.odoo.url, database=site.odoo.database,
+                         odoo_version=session.version.full, today=today)
+        plan = _with_impacts(app, plan, desired, session)
     resources = classify(desired, standard, live, plan, site.waivers, today)
+    impacts = {c.address: c.impact for c in plan.changes if c.impact is not None}
+    if impacts:
+        resources = tuple(replace(r, impact=impacts.get(r.address)) for r in resources)
     status = SiteStatus.DRIFT if any(r.cls.failing for r in resources) else SiteStatus.CLEAN
     return SiteDrift(site=name, status=status, template=desired.template, template_version=desired.template_version,
                      url=site.odoo.url, database=site.odoo.database, odoo_version=session.version.full,
                      resources=resources, round_trips=round_trips)
+
+
+def _with_impacts(app: Harmonizer, plan: SitePlan, desired: DesiredState, session: OdooSession) -> SitePlan:
+    """The pending changes' impact preview (``plan.impact``), when the run asks for it. A count
+    that fails leaves the report without figures: drift classifies, it does not plan."""
+    if not app.impact.enabled or not plan.has_changes:
+        return plan
+    try:
+        return add_impacts(plan, desired, session.reader(), session.version.major, app.impact, uid=session.uid)
+    except HarmonizerError:
+        return plan
 
 
 def _seed_sandboxes(app: Harmonizer, names: list[str]) -> dict[str, SiteDrift]:

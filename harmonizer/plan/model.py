@@ -5,6 +5,9 @@ the canonical value before and after (see ``harmonizer.kinds.values``). Renderer
 read it; the executor applies exactly its changes. ``to_dict``/``from_dict`` give the
 versioned JSON form used by ``--format json`` and saved plan files; secret values never
 reach that form (they are re-filled from the environment when a saved plan is applied).
+
+Format versions: 1, then 2 (each change may carry an ``impact``: counts of live records
+its rule matches, see ``Impact``). Version 1 documents are still read (no impacts).
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ from typing import Any
 
 from harmonizer.access.model import AccessFinding
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+#: Format versions ``Plan.from_dict`` reads.
+READABLE_VERSIONS = (1, 2)
 REDACTED = "(sensitive value)"
 
 
@@ -63,6 +68,35 @@ class FieldChange:
 
 
 @dataclass(frozen=True)
+class Impact:
+    """What a changed rule does to live data: record counts only (never names or values).
+
+    ``basis`` is ``"window"`` (records of the last ``window_days`` days the rule matches:
+    created in it for creation triggers, written in it otherwise; or, for an approval
+    threshold, created in it) or ``"due"`` (records a time-based rule would act on now).
+    ``after`` counts for the new rule, ``before`` for the rule it replaces (None: there was
+    none, or it could not be counted). ``note`` says why a figure is missing.
+    """
+
+    basis: str
+    model: str
+    noun: str
+    verb: str
+    after: int | None
+    before: int | None = None
+    window_days: int | None = None
+    note: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"basis": self.basis, "model": self.model, "noun": self.noun, "verb": self.verb,
+                "after": self.after, "before": self.before, "window_days": self.window_days, "note": self.note}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Impact:
+        return cls(**data)
+
+
+@dataclass(frozen=True)
 class Change:
     """What happens to one resource. ``fields`` lists only fields that change (all on create;
     the last known values on delete, so audit and rollback can restore them)."""
@@ -82,6 +116,9 @@ class Change:
     #: Set the ``prevent_destroy`` marker of the record's external ID to this value (None:
     #: leave it). The marker is ``ir.model.data.noupdate`` of the ``__harmonizer__`` row.
     protect: bool | None = None
+    #: Counts of live records the changed rule matches, for the review only: never read by
+    #: apply, never part of a fingerprint.
+    impact: Impact | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -97,6 +134,7 @@ class Change:
             "source": self.source,
             "reason": self.reason,
             "protect": self.protect,
+            "impact": self.impact.to_dict() if self.impact is not None else None,
         }
 
     @classmethod
@@ -107,6 +145,7 @@ class Change:
             fields=tuple(FieldChange.from_dict(f) for f in data["fields"]),
             depends_on=tuple(data["depends_on"]), create_extras=dict(data["create_extras"]),
             source=data.get("source"), reason=data.get("reason"), protect=data.get("protect"),
+            impact=Impact.from_dict(data["impact"]) if data.get("impact") else None,
         )
 
 
@@ -219,7 +258,7 @@ class Plan:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Plan:
         version = data.get("format_version")
-        if data.get("kind") != "harmonizer-plan" or version != FORMAT_VERSION:
+        if data.get("kind") != "harmonizer-plan" or version not in READABLE_VERSIONS:
             raise ValueError(f"not a harmonizer plan of format version {FORMAT_VERSION} (got {version!r})")
         return cls(
             sites=tuple(SitePlan.from_dict(s) for s in data["sites"]),

@@ -35,6 +35,7 @@ from harmonizer.render.drift_common import (
     waiver_text,
     who_when,
 )
+from harmonizer.render.impact import impact_line
 
 COLORS = {
     DriftClass.STANDARD: "#d8f3dc", DriftClass.SANCTIONED: "#d0e8ff", DriftClass.WAIVED: "#eadcf8",
@@ -145,6 +146,8 @@ def _site(site: SiteDrift, links: Sequence[tuple[str, str]] = ()) -> str:
 def _resource(resource: ResourceDrift) -> str:
     meta = [x for x in (resource.model + (f" #{resource.record_id}" if resource.record_id else ""),
                         who_when(resource), resource.note or "", waiver_text(resource, None)) if x]
+    if resource.impact is not None:
+        meta.append(impact_line(resource.impact))
     rows = "".join(_field_row(resource, f) for f in resource.fields)
     return (f"<h4>{_badge(resource.cls, resource.cls.value)} {_e(resource.address)} "
             f'<span class="muted">{_e(" · ".join(meta))}</span></h4>'

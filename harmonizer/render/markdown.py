@@ -28,6 +28,7 @@ from harmonizer.render.common import (
     total_counts,
     visible,
 )
+from harmonizer.render.impact import impact_label, impact_phrase
 
 TITLE = "Harmonizer plan"
 BELOW = "(see below)"
@@ -123,6 +124,8 @@ def change_section(change: Change) -> list[str]:
         notes.append(f"*{escape(change.reason)}*")
     if change.source:
         notes.append(f"Source: {code_span(change.source)}")
+    if change.impact is not None:
+        notes.append(f"**{escape(impact_label(change.impact))}:** {escape(impact_phrase(change.impact))}")
     if notes:
         out += ["  \n".join(notes), ""]
     if change.fields:

@@ -15,6 +15,7 @@ Layout of one site (no-op changes are not listed)::
           # reason, for the UI only
           # source: sites/warehouse-1.yaml:12
           name: "Order approved"
+          impact (last 30 days): would match 3 sale orders
 
     Plan: 1 to create, 0 to update, 0 to delete.
 
@@ -53,6 +54,7 @@ from harmonizer.render.common import (
     total_counts,
     visible,
 )
+from harmonizer.render.impact import impact_line
 
 DEFAULT_WIDTH = 100
 CHANGE_INDENT = "  "
@@ -191,6 +193,8 @@ def change_lines(change: Change) -> list[Text]:
         lines.append(Text(f"{FIELD_INDENT}# source: {visible(change.source)}", "dim"))
     for fc in change.fields:
         lines.extend(field_lines(change.action, fc))
+    if change.impact is not None:
+        lines.append(Text(f"{FIELD_INDENT}{visible(impact_line(change.impact))}", "cyan"))
     return lines
 
 

@@ -63,3 +63,9 @@ def test_refused_constructs_and_unknown_names(code: str, message: str) -> None:
 def test_an_equation_is_an_expression() -> None:
     assert check_code("record.amount_total * 2", server_action_names(17), mode="eval") == []
     assert check_code("x = 1", server_action_names(17), mode="eval")[0].message.startswith("Python syntax error")
+
+
+def test_leading_blank_lines_are_stripped_as_odoo_does_and_lines_kept() -> None:
+    assert _check("\n\n  x = 1\n") == []  # Odoo compiles the stripped text: no "unexpected indent"
+    assert _check("\n\nx = 1\nimport os\n")[0][1] == 4
+    assert _check("\n\nx = (\n")[0][1] == 3

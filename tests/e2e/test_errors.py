@@ -121,17 +121,30 @@ def test_odoo_refusing_a_write_access_error(run, project: Path) -> None:
     assert "warehouse-3" in line and "AccessError" in line
 
 
-def test_odoo_refusing_a_write_validation_error_stops_and_reports(run, project: Path) -> None:
+def test_code_odoo_would_refuse_is_refused_before_anything_is_written(run, project: Path) -> None:
     _edit(project / TEMPLATE / "automation.yaml", '          activity.write({"summary": "ESCALATED: "',
           '          activity.write({"summary": "ESCALATED: " +* ')
     result = run("apply", "site=warehouse-1", "--auto-approve")
     assert result.exit_code == 1
     assert "Traceback" not in result.output
-    assert "server_action.escalate_overdue_activities" in result.output
-    assert "SyntaxError" in result.output
-    assert "not attempted" in result.output
+    assert f"{TEMPLATE}/automation.yaml:46: server_action.escalate_overdue_activities: code: Python syntax error" \
+        in result.output
+    assert "✓" not in result.output  # nothing was applied
+
+
+def test_odoo_refusing_a_write_validation_error_stops_and_reports(run, project: Path) -> None:
+    # A value only Odoo can judge (offline checks know field names, not every field's values).
+    bad = "\nrecord:\n  bad_tag:\n    model: res.partner.category\n    values:\n      name: Bad tag\n" \
+          "      color: not-a-number\n"
+    parameters = project / TEMPLATE / "parameters.yaml"
+    parameters.write_text(parameters.read_text() + bad)
+    result = run("apply", "site=warehouse-1", "--auto-approve")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "record.bad_tag: create failed: Odoo refused the create" in result.output
+    assert "does not seem to be an integer" in result.output
     # What was applied before the failure stays; a corrected rerun converges.
-    _edit(project / TEMPLATE / "automation.yaml", '"ESCALATED: " +* ', '"ESCALATED: "')
+    _edit(parameters, "color: not-a-number", "color: 3")
     assert run("apply", "site=warehouse-1", "--auto-approve").exit_code == 0
     assert run("plan", "site=warehouse-1", "--detailed-exitcode").exit_code == 0
 

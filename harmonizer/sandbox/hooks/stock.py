@@ -101,6 +101,14 @@ class PickingType(ModelHooks):
         return row.get("name") or ""
 
 
+class Picking(ModelHooks):
+    model = "stock.picking"
+
+    def search_field(self, env: Env, field: str, operator: str, value: Any) -> list[Any] | None:
+        # picking_type_code is related to picking_type_id.code: Odoo searches it through the path
+        return [("picking_type_id.code", operator, value)] if field == "picking_type_code" else None
+
+
 class Route(ModelHooks):
     model = "stock.route"
     order = "sequence, id"
@@ -159,4 +167,4 @@ def _next_orderpoint_name(env: Env) -> str:
     return f"OP/{env.store.max_id(spec) + 1:05d}"
 
 
-HOOKS: list[ModelHooks] = [Location(), PickingType(), Route(), Rule(), Orderpoint(), Warehouse()]
+HOOKS: list[ModelHooks] = [Location(), PickingType(), Picking(), Route(), Rule(), Orderpoint(), Warehouse()]

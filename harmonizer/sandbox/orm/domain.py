@@ -3,7 +3,8 @@
 Evaluation is set-based: each leaf yields the ids of the rows that satisfy it and the
 prefix operators combine sets (``!`` is the complement within the searched rows). SQL NULL
 semantics follow Odoo: ``=``/``in`` with False match NULL, and the negative operators
-(``!=``, ``not in``, ``not like``, ``not ilike``) also match NULL rows. A leaf on a
+(``!=``, ``not in``, ``not like``, ``not ilike``) also match NULL rows. A leaf on a path
+(``a.b``) matches the records linked to a related record satisfying it, negative or not. A leaf on a
 non-stored field that has no search rule is dropped (always true), as Odoo does.
 """
 
@@ -165,7 +166,9 @@ def leaf_ids(model: Model, leaf: tuple[Any, str, Any], rows: dict[int, dict[str,
         return set(rows)
     if leaf == FALSE_LEAF:
         return set()
-    if operator in NEGATIVE:
+    if operator in NEGATIVE and not (isinstance(left, str) and "." in left):
+        # A path ('partner_id.name', '!=', x) is not a complement: Odoo searches the related
+        # model with the leaf as written and keeps the records linked to what it finds.
         return set(rows) - leaf_ids(model, (left, NEGATIVE[operator], right), rows)
     return model._leaf(left, operator, right, rows, leaf)
 

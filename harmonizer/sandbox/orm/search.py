@@ -117,6 +117,8 @@ class SearchMixin:
         sub = self.env[field.relation].with_env(active_test=False)._search([(rest, operator, right)])
         if field.type == "many2one":
             return dom.match_rows(rows, field.name, "in", sub, "many2one", field)
+        if not sub:
+            return set()  # no related record matches: no record links one (not "has no lines")
         return self._x2many_leaf(field, "in", sub, rows)
 
     def _x2many_leaf(self: Model, field: Any, operator: str, right: Any, rows: dict[int, dict[str, Any]]) -> set[int]:
