@@ -9,6 +9,7 @@ a demo database can look like a real one (a past rollout, then edits made by han
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -82,7 +83,11 @@ def _operations(server: Any, database: str, name: str) -> None:
 
 def _replay(app: Harmonizer, site_name: str, step: dict[str, Any]) -> None:
     if "apply" in step:
-        plan = app.plan_one(str(step["apply"]))
+        saved, app.impact = app.impact, replace(app.impact, enabled=False)  # history: nobody reviews it
+        try:
+            plan = app.plan_one(str(step["apply"]))
+        finally:
+            app.impact = saved
         app.apply_site(plan)
         return
     with app.session(site_name) as session:

@@ -22,13 +22,22 @@ def impact_phrase(impact: Impact) -> str:
     """What the figures say, without the label."""
     if impact.after is None:
         return impact.note or "not counted"
-    count = f"{impact.after} {impact.noun}"
+    count = f"{impact.after} {_noun(impact.noun, impact.after)}"
     text = f"{impact.verb} {count}" if impact.verb == "would match" else f"{count} {impact.verb}"
     if impact.before is not None:
         text += f" (was {impact.before})"
     if impact.note:
         text += f"; {impact.note}"
     return text
+
+
+def _noun(plural: str, count: int) -> str:
+    """``sale orders`` -> ``sale order`` for one record (``journal entries`` -> ``journal entry``)."""
+    if count != 1:
+        return plural
+    if plural.endswith("ies"):
+        return plural[:-3] + "y"
+    return plural[:-1] if plural.endswith("s") else plural
 
 
 def impact_line(impact: Impact) -> str:
