@@ -31,9 +31,20 @@ def test_negative_operator_on_a_path_is_existential(call) -> None:
 
 
 def test_an_empty_related_match_matches_nothing(call) -> None:
+    company = call("res.company", "search", [])[0]
+    partner = call("res.partner", "search", [("is_company", "=", True)])[0]
+    warehouse = call("stock.warehouse", "search", [("company_id", "=", company)])[0]
+    order = call("sale.order", "create", {
+        "name": "S-PATH", "company_id": company, "partner_id": partner, "partner_invoice_id": partner,
+        "partner_shipping_id": partner, "warehouse_id": warehouse, "picking_policy": "direct",
+        "date_order": "2026-01-05 10:00:00"})
+    call("sale.order.line", "create", {"order_id": order, "name": "Bolts", "product_uom_qty": 1, "price_unit": 9,
+                                       "discount": 5, "company_id": company})
+    assert call("sale.order", "search", [("order_line.discount", ">", 1)]) == [order]
     assert call("sale.order", "search_count", [("order_line.discount", ">", 10)]) == 0
     assert call("sale.order", "search_count", [("activity_ids.summary", "=", "no such activity")]) == 0
-    assert call("sale.order", "search_count", []) > 0
+    # a value no line holds matches no order (not "orders without lines")
+    assert call("sale.order", "search_count", [("order_line.discount", "=", False)]) == 0
 
 
 def test_related_and_searchable_non_stored_fields(call) -> None:
