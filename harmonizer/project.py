@@ -86,6 +86,8 @@ class Harmonizer:
         #: tests turn it off, to show what the check prevents.
         self.check_coupling = True
         self._coupling: SiteCoupling | None = None
+        #: Impact preview of plans (``plan.impact``): window, time budget, or off.
+        self.impact = ImpactOptions()
 
     @property
     def coupling(self) -> SiteCoupling:
@@ -95,8 +97,6 @@ class Harmonizer:
 
             self._coupling = SiteCoupling(self)
         return self._coupling
-        #: Impact preview of plans (``plan.impact``): window, time budget, or off.
-        self.impact = ImpactOptions()
 
     @property
     def project(self):  # type: ignore[no-untyped-def]
