@@ -24,6 +24,7 @@ TINY: dict[str, tuple[list[str], list[str]]] = {
     "apply_bench.py": (["--resources", "3"], ["first apply", "no-change apply", "delete them again"]),
     "drift_bench.py": (["--sites", "2", "--resources", "4", "--latency", "0", "--concurrency", "2"],
                        ["setup: 2 sites x 4 resources", "speed-up:"]),
+    "health_metrics_bench.py": (["--repeat", "1"], ["seeding both sandbox databases (median of 1)"]),
     "plan_bench.py": (["--resources", "4", "--repeat", "1"],
                       ["plan from scratch:", "apply:", "plan of converged site"]),
     "sandbox_bench.py": (["--seconds", "0.05"], ["stand-in 17.0: calls per second"]),
