@@ -307,7 +307,9 @@ class Harmonizer:
             writer = session.writer()
             preflight(writer, site_plan, session.version.major)
             ttl = DEFAULT_TTL if self.lock_ttl is None else self.lock_ttl
-            with site_lock(writer, site_plan.site, operator(self.env), ttl):
+            database = "-".join(self.project.sites[site_plan.site].odoo.database_key)
+            journal = self.state_dir / "locks" / "".join(c if c.isalnum() else "_" for c in database)
+            with site_lock(writer, site_plan.site, operator(self.env), ttl, journal):
                 if saved:
                     check_fresh(site_plan, self._plan_in(session, site_plan.site))
                 executor = Executor(site_plan, writer, session.version.major, progress)

@@ -17,6 +17,13 @@ Rules:
 - Release unlinks the record only if it still holds our token (re-read by key first, so only
   the key and the token are needed, not the record id); an unlink whose answer was lost is
   checked the same way and sent again while the lock is still ours (a few times at most).
+- A lock this project left behind is ours to break: with a ``journal`` directory (the
+  project's ``.harmonizer/locks/<database>/``), the token is recorded there (with host and
+  process id) before the create and removed after the release. When the lock is held under
+  a token recorded there by a process of this host that is no longer running (its run was
+  cut off while the server was unreachable, so the release never reached Odoo), it is broken
+  and taken again: the next apply needs no ``harmonizer unlock``. A lock of a running process
+  (or of an apply still running in this one) or of another machine is never broken early.
 - Sites sharing a database share the lock: it lives in the database, not per site.
 - The lock record has no ``__harmonizer__`` external ID, so plans and drift never see it;
   export and lookalike detection skip its key explicitly.
@@ -34,6 +41,7 @@ import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 from harmonizer.errors import HarmonizerError, OdooMissingError, OdooValidationError, SiteError, TransportError
@@ -42,6 +50,9 @@ from harmonizer.plan.live import LOCK_KEY
 __all__ = ["LOCK_KEY", "LockHeld", "LockInfo", "acquire", "break_lock", "read_lock", "release", "site_lock"]
 MODEL = "ir.config_parameter"
 DEFAULT_TTL = 1800.0
+#: Tokens of the locks this process holds right now (a journal entry of this process whose
+#: token is not here was left behind by an apply that has finished).
+_HELD: set[str] = set()
 #: How many times a create or unlink of the lock whose answer was lost is checked and resent.
 RESEND_ATTEMPTS = 3
 OPERATOR_ENV = "HARMONIZER_OPERATOR"
@@ -107,11 +118,21 @@ def read_lock(client: LockClient) -> LockInfo | None:
     return LockInfo.from_row(rows[0]) if rows else None
 
 
-def acquire(client: LockClient, site: str, owner: str, ttl: float = DEFAULT_TTL) -> LockInfo:
+def acquire(client: LockClient, site: str, owner: str, ttl: float = DEFAULT_TTL,
+            journal: Path | None = None) -> LockInfo:
     """Take the lock or raise ``LockHeld`` naming its holder (see the module rules)."""
     now = _now()
     mine = LockInfo(owner, socket.gethostname(), _fmt(now), _fmt(now + dt.timedelta(seconds=ttl)),
                     secrets.token_hex(8))
+    _record(journal, mine.token)
+    try:
+        return _acquire(client, site, mine, journal)
+    except BaseException:
+        _forget(journal, mine.token)
+        raise
+
+
+def _acquire(client: LockClient, site: str, mine: LockInfo, journal: Path | None) -> LockInfo:
     lost: TransportError | None = None
     for _attempt in range(2 + RESEND_ATTEMPTS):
         try:
@@ -126,6 +147,10 @@ def acquire(client: LockClient, site: str, owner: str, ttl: float = DEFAULT_TTL)
             continue  # nothing committed, or released between our create and our read: try again
         if held.token == mine.token:
             return held  # our create committed, only its answer was lost: we hold the lock
+        if not held.expired and _left_behind(journal, held.token):
+            _unlink_quietly(client, held.record_id)  # this project's own, from a run cut off
+            _forget(journal, held.token)
+            continue
         if not held.expired:
             raise LockHeld(site, f"the site is locked by {held.describe()}: another apply is running "
                                  "(nothing was written; `harmonizer unlock` breaks a stale lock)") from None
@@ -138,6 +163,7 @@ def acquire(client: LockClient, site: str, owner: str, ttl: float = DEFAULT_TTL)
 def release(client: LockClient, lock: LockInfo) -> bool:
     """Give our lock back; True if it was still ours. Only ``lock.token`` is used: the record
     is found by its key, and an unlink whose answer was lost is checked and sent again."""
+    lost: TransportError | None = None
     for _attempt in range(RESEND_ATTEMPTS):
         held = read_lock(client)
         if held is None or held.token != lock.token:
@@ -145,9 +171,10 @@ def release(client: LockClient, lock: LockInfo) -> bool:
         try:
             _unlink_quietly(client, held.record_id)
             return True
-        except TransportError:
-            continue  # may have committed: the next read tells
-    return False
+        except TransportError as exc:
+            lost = exc  # may have committed: the next read tells
+    assert lost is not None
+    raise lost
 
 
 def release_quietly(client: LockClient, lock: LockInfo) -> bool:
@@ -171,14 +198,57 @@ def break_lock(client: LockClient) -> LockInfo | None:
 
 
 @contextmanager
-def site_lock(client: LockClient, site: str, owner: str, ttl: float = DEFAULT_TTL) -> Iterator[LockInfo]:
+def site_lock(client: LockClient, site: str, owner: str, ttl: float = DEFAULT_TTL,
+              journal: Path | None = None) -> Iterator[LockInfo]:
     """Hold the lock for the ``with`` body; released on success, error and Ctrl-C alike."""
-    lock = acquire(client, site, owner, ttl)
+    lock = acquire(client, site, owner, ttl, journal)
+    _HELD.add(lock.token)
     try:
         yield lock
     finally:
-        # If release keeps failing the lock expires on its own; the body's own outcome matters more.
-        release_quietly(client, lock)
+        _HELD.discard(lock.token)
+        # If release keeps failing the lock expires on its own (or the project's next apply
+        # breaks it, see the module rules); the body's own outcome matters more.
+        if release_quietly(client, lock):
+            _forget(journal, lock.token)
+
+
+def _record(journal: Path | None, token: str) -> None:
+    if journal is None:
+        return
+    with contextlib.suppress(OSError):
+        journal.mkdir(parents=True, exist_ok=True)
+        (journal / f"{token}.json").write_text(json.dumps({"host": socket.gethostname(), "pid": os.getpid()}))
+
+
+def _forget(journal: Path | None, token: str) -> None:
+    if journal is not None:
+        with contextlib.suppress(OSError):
+            (journal / f"{token}.json").unlink(missing_ok=True)
+
+
+def _left_behind(journal: Path | None, token: str) -> bool:
+    """True when ``token`` was recorded by a process of this host that is no longer running."""
+    if journal is None or not token or not all(c in "0123456789abcdef" for c in token):
+        return False
+    try:
+        data = json.loads((journal / f"{token}.json").read_text())
+    except (OSError, ValueError):
+        return False
+    if not isinstance(data, dict) or data.get("host") != socket.gethostname():
+        return False
+    pid = data.get("pid")
+    if not isinstance(pid, int):
+        return False
+    if pid == os.getpid():  # an earlier apply of this very process: finished unless still held
+        return token not in _HELD
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def _unlink_quietly(client: LockClient, record_id: int | None) -> None:

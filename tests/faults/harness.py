@@ -106,9 +106,14 @@ def managed_models() -> list[str]:
 
 
 def inspect(server: SandboxServer) -> tuple[Signature, Integrity]:
-    """The database's signature and its integrity problems (read straight from the stand-in)."""
+    """The scenario database's signature and its integrity problems."""
+    return inspect_database(server, DATABASE)
+
+
+def inspect_database(server: SandboxServer, database: str) -> tuple[Signature, Integrity]:
+    """A database's signature and its integrity problems (read straight from the stand-in)."""
     problems = Integrity()
-    with server.env(DATABASE) as env:
+    with server.env(database) as env:
         counts = []
         for model in managed_models():
             if model in env:

@@ -113,6 +113,7 @@ class Levers:
         self._calls = 0
         #: What each decoded RPC request asked, by call number ("ir.cron.write", "common.login").
         self.log: dict[int, str] = {}
+        self._down_from: int | None = None
         self._lock = threading.Lock()
         for fault in faults:
             self.add(fault)
@@ -140,11 +141,20 @@ class Levers:
         with self._lock:
             return self._calls
 
+    def go_down(self, call: int | None) -> None:
+        """The server is down from RPC call number ``call`` on: every request is refused before
+        it runs (``reset-before``), until ``go_down(None)`` brings it back."""
+        with self._lock:
+            self._down_from = call
+
     def next_call(self) -> tuple[int, InjectedFault | None]:
         """Count one RPC request; return its number and the fault scheduled for it (consumed)."""
         with self._lock:
             self._calls += 1
-            return self._calls, self._faults.pop(self._calls, None)
+            fault = self._faults.pop(self._calls, None)
+            if fault is None and self._down_from is not None and self._calls >= self._down_from:
+                fault = InjectedFault(self._calls, FaultKind.RESET_BEFORE)
+            return self._calls, fault
 
     def note(self, call: int, service: str, method: str, params: list) -> None:
         """Remember what request ``call`` asked (model.method for object calls)."""
