@@ -57,14 +57,19 @@ def test_least_privilege_user(odoo: OdooSession, live: dict[str, str], scope: di
     _user(odoo, "harmonizer-lp-stock", (*DOCUMENTED, "stock.group_stock_manager"))
     with _session(live, "harmonizer-lp-stock") as session:
         assert missing_rights(session.reader(), needed) == []
+    with _session(live, "harmonizer-lp-documented") as session:
+        lacking = missing_rights(session.reader(), needed)
+    if not lacking:
+        pytest.skip("this database's plan needs no right beyond the documented groups (already converged)")
     site = root / "sites" / "live.yaml"
     site.write_text(site.read_text().replace(f"login: {live['HARMONIZER_LIVE_LOGIN']}",
                                              "login: harmonizer-lp-documented"))
     before = odoo.reader().search_count("ir.model.data", [("module", "=", "__harmonizer__")])
-    outcome = Harmonizer(root, env={**os.environ, "HARMONIZER_LIVE_PASSWORD": PASSWORD}).apply(
-        Harmonizer(root, env={**os.environ, "HARMONIZER_LIVE_PASSWORD": PASSWORD}).plan(["live"]))[0]
-    assert not outcome.ok and outcome.result is None
-    assert "lacks access rights" in (outcome.error or "") and "nothing was written" in (outcome.error or "")
-    assert "create delivery.carrier" in (outcome.error or "") and " stock." in (outcome.error or "")
+    app = Harmonizer(root, env={**os.environ, "HARMONIZER_LIVE_PASSWORD": PASSWORD})
+    outcome = app.apply(app.plan(["live"]))[0]
+    error = outcome.error or ""
+    assert not outcome.ok and outcome.result is None, error
+    assert "lacks access rights" in error and "nothing was written" in error
+    assert all(f"{operation} {model}" in error for model, operation in lacking)
     assert odoo.reader().search_count("ir.model.data", [("module", "=", "__harmonizer__")]) == before
     assert not odoo.reader().search_read("ir.config_parameter", [("key", "=", "harmonizer.lock")], ["id"])
