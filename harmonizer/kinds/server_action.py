@@ -58,6 +58,13 @@ TYPES_16 = frozenset({"code", "next_activity", "multi"})
 KEYS_17 = frozenset({"webhook_url", "webhook_fields", "update_path", "evaluation_type", "value"})
 
 
+#: The template keys Odoo 17-19 compute ``ir.actions.server.name`` from, with ``name`` itself
+#: (``fields_get`` depends: state, activity_summary, activity_type_id, crud_model_id <- model_id, update_path,
+#: value, evaluation_type, webhook_url).
+NAME_GROUP = frozenset({"name", "model", "type", "activity_summary", "activity_type", "update_path", "value",
+                        "evaluation_type", "webhook_url"})
+
+
 class ServerAction(Kind):
     key: ClassVar[str] = "server_action"
     model: ClassVar[str] = "ir.actions.server"
@@ -65,6 +72,10 @@ class ServerAction(Kind):
     body_model = ServerActionBody
     area = "automation"
     title = "Server action"
+    # Odoo 17+ computes the action's name (stored, writable) from its type, activity summary,
+    # activity type (19), update path, value and webhook URL: a write of one of those without
+    # the name renames the action (seen on real 18 when only activity_summary changed).
+    write_together = (NAME_GROUP,)
 
     def field_maps(self, major: int) -> list[FieldMap]:
         if major <= 16:
