@@ -32,6 +32,7 @@ def _old_template(root: Path) -> Path:
     path = root / CARRIERS
     text = path.read_text(encoding="utf-8")
     old, new = 'product: "{{ regional_service_product }}"', 'product: "{{ ground_service_product }}"'
+    assert old in text, "the regional carrier no longer names its product this way: update this test"
     path.write_text(text.replace(old, new), encoding="utf-8")
     return root
 
