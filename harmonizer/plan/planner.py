@@ -22,6 +22,7 @@ from dataclasses import replace
 from typing import Any
 
 from harmonizer.access.evaluate import evaluate
+from harmonizer.coupling.depends import reference
 from harmonizer.errors import SiteError
 from harmonizer.kinds.base import Kind
 from harmonizer.kinds.refs import ResourceRefs, UnresolvedReference
@@ -167,6 +168,29 @@ class Planner:
                     out.append(FieldChange(fmap.key, fmap.field, fmap.vtype.live(row.get(fmap.field), self.resolver),
                                            wanted[fmap.key], text, text, secret, carried=True))
                     changed.add(fmap.key)
+        for fmap in self._recomputed(kind, wanted, changed):
+            secret = fmap.key in resource.secret_keys
+            text = _text(kind, fmap.key, wanted[fmap.key], secret, self.major)
+            out.append(FieldChange(fmap.key, fmap.field, fmap.vtype.live(row.get(fmap.field), self.resolver),
+                                   wanted[fmap.key], text, text, secret, carried=True))
+            changed.add(fmap.key)
+        return out
+
+    def _recomputed(self, kind: Kind, wanted: dict[str, Any], changed: set[str]) -> list[Any]:
+        """Managed fields Odoo recomputes on its own record from a changed field (stored, writable
+        computes whose ``depends`` name it, from the version's reference): e.g. 17.0 renames a
+        server action ("Create activity: ...") when its activity summary alone is written."""
+        deps = reference(f"{self.major}.0")
+        maps = kind.field_maps(self.major)
+        written = {f.field for f in maps if f.key in changed}
+        out = []
+        for fmap in maps:
+            if fmap.key in changed or fmap.key not in wanted or fmap.create_only:
+                continue
+            fdeps = deps.of(kind.model, fmap.field)
+            if fdeps is not None and fdeps.store and not fdeps.readonly and not fdeps.related \
+                    and written & {p for p in fdeps.depends if "." not in p}:
+                out.append(fmap)
         return out
 
     def _find(self, kind: Kind, resource: Resource, body: dict[str, Any]
