@@ -208,3 +208,23 @@ def test_coupling_and_verification_cost_one_fields_get_per_model_and_one_plan(
         assert found and found[0].key == "(record)"
         verify = {k: n - before.get(k, 0) for k, n in session.stats.calls.items() if n - before.get(k, 0)}
     assert verify == one_plan
+
+
+def test_a_field_odoo_recomputes_from_a_changed_one_is_written_with_it(make_project: Callable[..., Path]) -> None:
+    """Real 17.0 renames a server action ("Create activity: <summary>") when only its activity
+    summary is written (``name`` depends on ``activity_summary``): the plan writes the name with
+    it, marked carried, so the apply converges there too."""
+    root = make_project("17.0")
+    app = Harmonizer(root, env=ENV)
+    assert all(r.ok for r in app.apply(app.plan(["warehouse-3"])))
+    site = root / "sites" / "warehouse-3.yaml"
+    site.write_text(site.read_text(encoding="utf-8").replace("approval_escalation_hours: 12",
+                                                             "approval_escalation_hours: 30"), encoding="utf-8")
+    plan = Harmonizer(root, env=ENV).plan(["warehouse-3"])
+    summaries = [c for s in plan.sites for c in s.pending
+                 if c.kind == "server_action" and any(f.key == "activity_summary" for f in c.fields)]
+    assert summaries, "the escalation hours change no activity summary"
+    for change in summaries:
+        keys = {f.key: f.carried for f in change.fields}
+        assert keys["activity_summary"] is False and keys.get("name") is True, (change.address, keys)
+    assert all(r.ok for r in Harmonizer(root, env=ENV).apply(plan))
