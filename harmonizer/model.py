@@ -59,6 +59,9 @@ class Resource:
     #: ``None``: every version. On another version the planner leaves it out of the plan with
     #: a note (never creating, updating or deleting its record); see ``versions_match``.
     odoo_versions: str | None = None
+    #: Declared in the site's own folder (``sites/<site>/``), not by the template: a site-local
+    #: resource. Its owned record's external ID carries the site's name (``Kind.xmlid_name``).
+    local: bool = False
 
     @property
     def address(self) -> str:
@@ -117,6 +120,29 @@ class Scope:
 
 
 @dataclass(frozen=True)
+class Exclusion:
+    """A template resource (or policy block rule) a site leaves out: who decided it, why, until when.
+
+    ``target`` is what the site file names (``kind.name`` or ``block.rule``); ``expires`` is an
+    ISO date or ``None``; ``location`` is the entry's line in the site file.
+    """
+
+    target: str
+    owner: str
+    reason: str
+    expires: str | None
+    location: Location
+
+    def expired(self, today: str) -> bool:
+        """Expired the day after ``expires`` (``today`` is an ISO date)."""
+        return self.expires is not None and today > self.expires
+
+    def describe(self) -> str:
+        until = f", until {self.expires}" if self.expires else ""
+        return f"excluded by {self.location} ({self.reason}; owner {self.owner}{until})"
+
+
+@dataclass(frozen=True)
 class DesiredState:
     """All resources one site should have, keyed by address, in declaration order.
 
@@ -135,6 +161,9 @@ class DesiredState:
     resources: Mapping[str, Resource]
     policies: Mapping[str, Any] = field(default_factory=dict)
     access: AccessSpec | None = None
+    #: Template addresses this site excludes (left out of ``resources``), each with the site
+    #: file's exclusion entry (a block rule's entry covers every address it compiles to).
+    excluded: Mapping[str, Exclusion] = field(default_factory=dict)
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(self.resources.values())

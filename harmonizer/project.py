@@ -121,8 +121,9 @@ class Harmonizer:
     def select(self, selectors: list[str]) -> list[str]:
         return [site.name for site in self.project.select(selectors or ["all"])]
 
-    def render(self, site: str) -> DesiredState:
-        return self.project.render(site, self.env)
+    def render(self, site: str, *, allow_expired: bool = False) -> DesiredState:
+        """``site``'s desired state; an expired exclusion is an error unless ``allow_expired``."""
+        return self.project.render(site, self.env, allow_expired=allow_expired)
 
     # -- online ---------------------------------------------------------------------------
 
@@ -250,7 +251,8 @@ class Harmonizer:
         changes = []
         for change in site_plan.changes:
             key = (database, change.address)
-            if KINDS[change.kind].level is not Level.DATABASE or change.action is Action.NOOP:
+            if (KINDS[change.kind].level is not Level.DATABASE or change.action is Action.NOOP
+                    or change.local):  # a site's own records are never shared
                 changes.append(change)
             elif key in shared:
                 changes.append(replace(change, action=Action.NOOP, fields=(), impact=None,
@@ -361,6 +363,16 @@ class Harmonizer:
         from harmonizer.safety.service import SiteSafety
 
         return SiteSafety(self)
+
+
+def json_schema(name: str) -> str:
+    """The JSON Schema of a configuration file, ``site``, ``template`` or ``resources``, as text
+    (generated from the models that validate those files; see ``harmonizer.config.schema``)."""
+    from harmonizer.config.schema import NAMES, render
+
+    if name not in NAMES:
+        raise HarmonizerError(f"unknown schema {name!r} (known: {', '.join(NAMES)})")
+    return render(name)
 
 
 def _one_line(exc: HarmonizerError, site: str) -> str:

@@ -97,7 +97,7 @@ def render_blocks(template: Template, renderer: BodyRenderer, declared: Mapping[
                                       item.location))
             continue
         variables = _variables(item, used, blocks)
-        rendered, found = _resource(item, variables, placeholders)
+        rendered, found = _resource(item, variables, placeholders, renderer.local)
         errors.extend(found)
         if rendered is not None:
             out.resources[item.address] = rendered
@@ -139,7 +139,7 @@ def _access_spec(models: Mapping[str, Any], locations: Mapping[str, Location], n
                       required=required, named_logins=tuple(named))
 
 
-def _resource(item: CompiledResource, variables: tuple[str, ...], placeholders: list[str]
+def _resource(item: CompiledResource, variables: tuple[str, ...], placeholders: list[str], local: bool = False
               ) -> tuple[RenderedResource | None, list[ConfigError]]:
     kind = KINDS.get(item.kind)
     if kind is None:  # a compiler bug, not a template error: say so at the rule
@@ -158,7 +158,7 @@ def _resource(item: CompiledResource, variables: tuple[str, ...], placeholders: 
     resource = Resource(kind=item.kind, name=item.name, body=body, location=item.location,
                         locations={key: item.location for key in body}, secret_keys=secret_keys,
                         variables={key: variables for key in body} if variables else {},
-                        block=item.block, rule=item.rule, odoo_versions=item.odoo_versions)
+                        block=item.block, rule=item.rule, odoo_versions=item.odoo_versions, local=local)
     unknown = frozenset(k for k, v in body.items() if _holds(v, placeholders))
     return RenderedResource(resource, unknown), []
 

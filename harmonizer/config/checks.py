@@ -18,17 +18,19 @@ Rules:
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from harmonizer.config.overrides import check_overrides
 from harmonizer.config.render import RenderedResource
 from harmonizer.config.site import Site
 from harmonizer.config.template import RawResource, Template
 from harmonizer.config.variables import SecretSource, site_overrides
 from harmonizer.config.yamlio import line_of
 from harmonizer.errors import ConfigError, Location
+from harmonizer.kinds.base import site_marker
 from harmonizer.kinds.registry import KINDS
-from harmonizer.model import Level, Resource
+from harmonizer.model import Exclusion, Level, Resource
 
 #: Longest value shown when two sites render a shared record differently.
 MAX_SHOWN = 40
@@ -72,6 +74,7 @@ def check_site(site: Site, templates: Mapping[str, Template], broken: Collection
     values, secrets, found = site_overrides(template.variables, raw_vars, site.file, template.name)
     errors.extend(found)
     errors.extend(check_scope(site, template))
+    errors.extend(check_overrides(site, template))
     return SiteOverrides(values, secrets), errors
 
 
@@ -130,6 +133,8 @@ class RenderedSite:
 
     site: Site
     resources: Mapping[str, RenderedResource]
+    #: Template addresses the site excludes (``DesiredState.excluded``).
+    excluded: Mapping[str, Exclusion] = field(default_factory=dict)
 
 
 def check_shared_databases(rendered: list[RenderedSite]) -> list[ConfigError]:
@@ -142,6 +147,11 @@ def check_shared_databases(rendered: list[RenderedSite]) -> list[ConfigError]:
         where = f"database {database!r} at {url}"
         for i, later in enumerate(members):
             for earlier in members[:i]:
+                if site_marker(earlier.site.name) == site_marker(later.site.name):
+                    errors.append(ConfigError(
+                        f"sites {earlier.site.name} and {later.site.name} share {where} and their names differ only "
+                        "in case or punctuation, which the external IDs of their own records cannot tell apart: "
+                        "rename one", later.site.location()))
                 if earlier.site.scope == later.site.scope:
                     errors.append(ConfigError(
                         f"sites {earlier.site.name} and {later.site.name} share {where} with the same scope "
@@ -151,6 +161,37 @@ def check_shared_databases(rendered: list[RenderedSite]) -> list[ConfigError]:
         first = members[0]
         for other in members[1:]:
             errors.extend(_compare_shared(first, other, where))
+        errors.extend(_natural_key_conflicts(members, where))
+    return errors
+
+
+def _natural_key_conflicts(members: list[RenderedSite], where: str) -> list[ConfigError]:
+    """Database-level records of different identities (template ones, each site's local ones)
+    that Odoo would hold as one, because they share a natural key (e.g. a parameter's key)."""
+    seen: dict[tuple[str, tuple[str, ...]], tuple[str, RenderedSite, Resource]] = {}
+    errors: list[ConfigError] = []
+    for item in members:
+        for address, rendered in _database_level(item, local=True).items():
+            resource = rendered.resource
+            kind = KINDS[resource.kind]
+            names = kind.natural_key()
+            if not names or not kind.owned:
+                continue
+            body = kind.effective_body(resource)
+            key = (kind.key, tuple(repr(body.get(n)) for n in names))
+            identity = f"{address}@{item.site.name}" if resource.local else address
+            earlier = seen.get(key)
+            if earlier is None:
+                seen[key] = (identity, item, resource)
+                continue
+            if earlier[0] == identity:
+                continue
+            other = f"{earlier[1].site.name}'s local" if earlier[2].local else "the template's"
+            mine = f"{item.site.name}'s local" if resource.local else "the template's"
+            shown = ", ".join(f"{n} {body.get(n)!r}" for n in names)
+            errors.append(ConfigError(
+                f"{mine} {address} and {other} {earlier[2].address} would be one record in {where} "
+                f"(same {shown}): rename or exclude one of them", resource.location))
     return errors
 
 
@@ -159,11 +200,13 @@ def _compare_shared(first: RenderedSite, other: RenderedSite, where: str) -> lis
     names = f"sites {first.site.name} and {other.site.name} share {where}"
     errors = []
     for address in [addr for addr in a if addr not in b]:
-        errors.append(ConfigError(f"{names}, but only {first.site.name} declares {address}",
-                                  other.site.location("template")))
+        errors.append(ConfigError(f"{names}, but only {first.site.name} declares {address}"
+                                  f"{_excluded_hint(other, address)}",
+                                  _exclusion_line(other, address) or other.site.location("template")))
     for address in [addr for addr in b if addr not in a]:
-        errors.append(ConfigError(f"{names}, but only {other.site.name} declares {address}",
-                                  other.site.location("template")))
+        errors.append(ConfigError(f"{names}, but only {other.site.name} declares {address}"
+                                  f"{_excluded_hint(first, address)}",
+                                  _exclusion_line(first, address) or other.site.location("template")))
     for address in [addr for addr in b if addr in a]:
         differing = _differing_keys(a[address], b[address])
         if differing:
@@ -173,9 +216,23 @@ def _compare_shared(first: RenderedSite, other: RenderedSite, where: str) -> lis
     return errors
 
 
-def _database_level(item: RenderedSite) -> dict[str, RenderedResource]:
+def _excluded_hint(item: RenderedSite, address: str) -> str:
+    if address not in item.excluded:
+        return ""
+    return (f" ({item.site.name} excludes it: a database-level record is shared, so every site of the database "
+            "must exclude it, or none)")
+
+
+def _exclusion_line(item: RenderedSite, address: str) -> Location | None:
+    entry = item.excluded.get(address)
+    return entry.location if entry is not None else None
+
+
+def _database_level(item: RenderedSite, *, local: bool = False) -> dict[str, RenderedResource]:
+    """The database-level resources of a site: the template's, plus its own if ``local``
+    (each site's own records have their own identity, never shared)."""
     return {address: rendered for address, rendered in item.resources.items()
-            if KINDS[rendered.resource.kind].level is Level.DATABASE}
+            if KINDS[rendered.resource.kind].level is Level.DATABASE and (local or not rendered.resource.local)}
 
 
 def _differing_keys(a: RenderedResource, b: RenderedResource) -> list[str]:

@@ -16,6 +16,7 @@ rendered from a placeholder are left out of cross-site comparisons.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -27,7 +28,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 from harmonizer.access.spec import AccessSpec
 from harmonizer.checks import check_resources
 from harmonizer.checks.fieldindex import MAJORS
-from harmonizer.config.blocks import render_blocks
+from harmonizer.config.blocks import CompiledBlocks, render_blocks
 from harmonizer.config.checks import (
     RenderedSite,
     SiteOverrides,
@@ -35,7 +36,19 @@ from harmonizer.config.checks import (
     check_shared_databases,
     check_site,
 )
-from harmonizer.config.render import BodyRenderer, RenderContext, RenderedResource, context_key, render_template
+from harmonizer.config.overrides import (
+    apply_exclusions,
+    check_local_names,
+    check_template_to_local,
+)
+from harmonizer.config.render import (
+    BodyRenderer,
+    RenderContext,
+    RenderedResource,
+    context_key,
+    render_raws,
+    render_template,
+)
 from harmonizer.config.site import Site, load_site
 from harmonizer.config.template import RawResource, Template, folder_identity, load_template
 from harmonizer.config.variables import MIN_SECRET_LENGTH, SecretSource
@@ -129,10 +142,15 @@ class Project:
         return {self.site(token).name}
 
     def render(self, site: str, env: Mapping[str, str] | None = None, *,
-               defaults_only: bool = False) -> DesiredState:
-        """The desired state of ``site``; raises ``ConfigErrors`` with every problem found."""
+               defaults_only: bool = False, allow_expired: bool = False,
+               today: str | None = None) -> DesiredState:
+        """The desired state of ``site``; raises ``ConfigErrors`` with every problem found.
+
+        An exclusion past its ``expires`` date (``today``: ISO date, default the current
+        one) is one of them unless ``allow_expired`` (drift reports it instead)."""
         state, _, errors = self._render(self.site(site), os.environ if env is None else env,
-                                        defaults_only=defaults_only, placeholders=False)
+                                        defaults_only=defaults_only, placeholders=False,
+                                        allow_expired=allow_expired, today=today)
         if errors or state is None:
             raise ConfigErrors(errors)
         return state
@@ -148,7 +166,7 @@ class Project:
             state, resources, found = self._render(site, env, defaults_only=False, placeholders=True)
             errors.extend(found)
             if state is not None:
-                rendered.append(RenderedSite(site, resources))
+                rendered.append(RenderedSite(site, resources, state.excluded))
                 states.setdefault(site.odoo.database_key, []).append(state)
                 versions[site.odoo.database_key] = site.odoo.odoo_version or "17.0"
         errors.extend(check_shared_databases(rendered))
@@ -191,7 +209,8 @@ class Project:
         raws = {raw.address: raw for raw in self.template_for(site).resources}
         return check_resources(state.resources, [major], _locator(raws))
 
-    def _render(self, site: Site, env: Mapping[str, str], *, defaults_only: bool, placeholders: bool
+    def _render(self, site: Site, env: Mapping[str, str], *, defaults_only: bool, placeholders: bool,
+                allow_expired: bool = True, today: str | None = None
                 ) -> tuple[DesiredState | None, dict[str, RenderedResource], list[ConfigError]]:
         template = self.template_for(site)
         overrides = self._overrides[site.name]
@@ -199,31 +218,54 @@ class Project:
                                    placeholders=placeholders)
         if errors:
             return None, {}, errors
-        key = (id(site), id(template), context_key(context))
+        today = today or _today()  # exclusions expire: the day is part of what a render depends on
+        key = (id(site), id(template), context_key(context), allow_expired, today)
         found = self._renders.get(key)
         if found is None:
-            found = self._renders[key] = self._render_with(site, template, context)
+            found = self._renders[key] = self._render_with(site, template, context, allow_expired, today)
         return found
 
-    def _render_with(self, site: Site, template: Template, context: RenderContext
-                     ) -> tuple[DesiredState | None, dict[str, RenderedResource], list[ConfigError]]:
+    def _render_with(self, site: Site, template: Template, context: RenderContext, allow_expired: bool,
+                     today: str) -> tuple[DesiredState | None, dict[str, RenderedResource], list[ConfigError]]:
         rendered, errors = render_template(template, context)
         raws = {raw.address: raw for raw in template.resources}
         # Policy blocks compile to ordinary resources, after the hand-written ones.
         compiled, found = render_blocks(template, BodyRenderer(context), {a: r.location for a, r in raws.items()})
         errors.extend(found)
         rendered.update(compiled.resources)
+        # The site's own resources (sites/<site>/), after the template's.
+        local_raws = {raw.address: raw for raw in site.local}
+        local, found = render_raws(site.local, context, local=True)
+        errors.extend(found)
+        declared = {**{a: r.location for a, r in raws.items()},
+                    **{a: r.resource.location for a, r in compiled.resources.items()}}
+        local_compiled = CompiledBlocks()
+        if site.local_blocks:
+            local_compiled, found = render_blocks(replace(template, blocks=site.local_blocks),
+                                                  BodyRenderer(context, local=True),
+                                                  {**declared, **{a: r.location for a, r in local_raws.items()}})
+            errors.extend(found)
+            local.update(local_compiled.resources)
+        errors.extend(check_local_names(list(local), declared, {a: r.resource.location for a, r in local.items()}))
+        rendered.update({a: r for a, r in local.items() if a not in declared})
+        rendered, excluded, found = apply_exclusions(site, template, rendered, today=today,
+                                                     allow_expired=allow_expired)
+        errors.extend(found)
         resources = {address: item.resource for address, item in rendered.items()}
-        errors.extend(check_references(resources, raws, compiled.addresses))
+        everything = {**raws, **local_raws}
+        errors.extend(check_references(resources, everything,
+                                       compiled.addresses | local_compiled.addresses | set(excluded)))
+        errors.extend(check_template_to_local(resources, everything, site.name))
         if not errors:
-            errors.extend(check_resources(resources, _majors(site), _locator(raws)))
+            errors.extend(check_resources(resources, _majors(site), _locator(everything)))
         if errors:
             return None, rendered, errors
         access, found = _access(compiled.access, site)
         if found:
             return None, rendered, found
         state = DesiredState(site=site.name, template=template.name, template_version=template.version,
-                             scope=site.scope, resources=resources, policies=compiled.policies, access=access)
+                             scope=site.scope, resources=resources, policies=compiled.policies, access=access,
+                             excluded=excluded)
         return state, rendered, []
 
     def _known(self) -> str:
@@ -260,6 +302,10 @@ def _locator(raws: Mapping[str, RawResource]) -> Callable[[Resource, str, int], 
             return Location(where.file, where.line + line)
         return where
     return locate
+
+
+def _today() -> str:
+    return dt.date.today().isoformat()
 
 
 def _context(template: Template, site: Site, overrides: SiteOverrides, env: Mapping[str, str], *,
@@ -320,6 +366,10 @@ def load_project(root: Path) -> Project:
     for path in _children(sites_dir):
         if path.suffix == ".yml":
             errors.append(ConfigError("site files end in .yaml: rename this file", Location(relative(path, root))))
+        if path.is_dir() and not (path.parent / f"{path.name}.yaml").is_file():
+            errors.append(ConfigError(f"site folder {path.name}/ has no site file {path.name}.yaml beside it "
+                                      "(a site's own resources live next to its site file)",
+                                      Location(relative(path, root))))
         if path.suffix != ".yaml" or not path.is_file():
             continue
         site, found = load_site(path, root)

@@ -21,14 +21,14 @@ Rules:
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateError, Undefined, meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
-from harmonizer.config.template import RawBlock, RawResource, Template
+from harmonizer.config.template import MANDATORY, RawBlock, RawResource, Template
 from harmonizer.config.validation import dotted, validate_model
 from harmonizer.config.yamlio import PathKey, line_of, scalar, value_line
 from harmonizer.errors import ConfigError, Location
@@ -158,8 +158,10 @@ def context_key(context: RenderContext) -> tuple[Any, ...]:
 class BodyRenderer:
     """Renders string scalars of bodies with one context; collects the names each one used."""
 
-    def __init__(self, context: RenderContext) -> None:
+    def __init__(self, context: RenderContext, *, local: bool = False) -> None:
         self.context = context
+        #: Rendering a site's own resources (``Resource.local``) rather than the template's.
+        self.local = local
         self.env = _ENV
         self.names = context.as_dict()
         self._variables = frozenset(context.values)
@@ -205,6 +207,12 @@ class BodyRenderer:
         if not isinstance(protect, bool):
             where = Location(raw.file, value_line(raw.body, PREVENT_DESTROY))
             return None, [ConfigError(f"{raw.address}: {PREVENT_DESTROY} must be true or false", where)]
+        # ``mandatory`` (sites may not exclude it) is a meta key checked on the raw body at load.
+        mandatory = rendered.pop(MANDATORY, False)
+        used.pop(MANDATORY, None)
+        if not isinstance(mandatory, bool):
+            where = Location(raw.file, value_line(raw.body, MANDATORY))
+            return None, [ConfigError(f"{raw.address}: {MANDATORY} must be true or false", where)]
         # ``odoo_versions`` is a meta key too: which Odoo versions the resource exists on.
         versions = rendered.pop(ODOO_VERSIONS, None)
         used.pop(ODOO_VERSIONS, None)
@@ -228,7 +236,7 @@ class BodyRenderer:
             locations={key: Location(raw.file, line_of(raw.body, (key,))) for key in raw.body},
             secret_keys=secret_keys & set(body),
             variables={key: tuple(sorted(names)) for key, names in used.items() if names},
-            prevent_destroy=protect, odoo_versions=versions)
+            prevent_destroy=protect, odoo_versions=versions, local=self.local)
         placeholders = frozenset(k for k, names in used.items() if names & self.context.placeholder_names)
         return RenderedResource(resource, placeholders), []
 
@@ -249,6 +257,8 @@ class BodyRenderer:
                 for rule, body in value.items():
                     names: set[str] = set()
                     rules[rule] = self._render_node(body, value, rule, raw, names, errors)
+                    if isinstance(rules[rule], dict):  # a meta key (see checks), never part of the rule
+                        rules[rule].pop(MANDATORY, None)
                     used[("rules", str(rule))] = names & values
                 rendered[key] = rules
                 continue
@@ -303,10 +313,16 @@ class BodyRenderer:
 def render_template(template: Template, context: RenderContext
                     ) -> tuple[dict[str, RenderedResource], list[ConfigError]]:
     """Every resource of ``template`` rendered with ``context``, keyed by address, in declaration order."""
-    renderer = BodyRenderer(context)
+    return render_raws(template.resources, context)
+
+
+def render_raws(raws: Iterable[RawResource], context: RenderContext, *, local: bool = False
+                ) -> tuple[dict[str, RenderedResource], list[ConfigError]]:
+    """``raws`` rendered with ``context`` (``local``: a site's own resources), keyed by address."""
+    renderer = BodyRenderer(context, local=local)
     out: dict[str, RenderedResource] = {}
     errors: list[ConfigError] = []
-    for raw in template.resources:
+    for raw in raws:
         rendered, found = renderer.render_resource(raw)
         errors.extend(found)
         if rendered is not None:

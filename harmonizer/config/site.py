@@ -14,6 +14,11 @@ Rules:
   ``harmonizer.drift`` applies them (a valid waiver turns that drift into "waived").
 - ``access_exceptions`` (rule, login, owner, reason, expires) accept an access policy
   finding for one user; their rule is checked against the template's ``access_policy``.
+- ``exclude`` entries (address, owner, reason, optional expires) name a template resource
+  (``kind.name``) or a policy block rule (``block.rule``) the site leaves out; each address
+  at most once. What they may name is checked against the template (``checks``).
+- Site-local resources: ``sites/<name>/*.yaml``, beside the site file, in the template's
+  resource-file format (``Site.local``: unrendered ``RawResource``s, ``Site.local_blocks``).
 """
 
 from __future__ import annotations
@@ -30,13 +35,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from ruamel.yaml.comments import CommentedMap
 
 from harmonizer.access.spec import AccessException
+from harmonizer.config.template import RawBlock, RawResource, read_resource_folder
 from harmonizer.config.validation import validate_model
 from harmonizer.config.variables import ENV_NAME
 from harmonizer.config.yamlio import line_of, load_mapping, plain, relative
 from harmonizer.errors import ConfigError, HarmonizerError, Location
 from harmonizer.kinds.registry import KINDS
-from harmonizer.model import Scope
+from harmonizer.model import Exclusion, Scope
 from harmonizer.odoo.settings import SANDBOX_SCHEME, ConnectionSettings, parse_url
+from harmonizer.policy import BLOCKS
 
 SITE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 TAG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -86,6 +93,18 @@ class AccessExceptionSpec(AcceptedSpec):
     login: str
 
 
+class ExclusionSpec(BaseModel):
+    """One ``exclude:`` entry: a template resource or policy rule this site leaves out."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    address: str = Field(description="kind.name of a template resource, or block.rule of a policy block rule")
+    owner: str = Field(description="Who decided the exclusion (a person or team)")
+    reason: str = Field(description="Why the resource does not apply to this site")
+    expires: dt.date | None = Field(default=None, strict=False,
+                                    description="Last day the exclusion holds (YYYY-MM-DD); none: until removed")
+
+
 class SiteSpec(BaseModel):
     """A site file as written."""
 
@@ -100,6 +119,7 @@ class SiteSpec(BaseModel):
     variables: dict[str, Any] = {}
     waivers: list[WaiverSpec] = []
     access_exceptions: list[AccessExceptionSpec] = []
+    exclude: list[ExclusionSpec] = []
 
 
 @dataclass(frozen=True)
@@ -154,6 +174,13 @@ class Site:
     waivers: tuple[Waiver, ...] = ()
     #: Accepted exceptions to the template's access policy (checked against it at render).
     access_exceptions: tuple[AccessException, ...] = ()
+    exclusions: tuple[Exclusion, ...] = ()
+    #: Site-local resources (``sites/<name>/*.yaml``), unrendered, in file then declaration order.
+    local: tuple[RawResource, ...] = ()
+    #: Policy blocks written in the site's folder (see ``checks.check_local``).
+    local_blocks: tuple[RawBlock, ...] = ()
+    #: The site folder's resource files (relative to the project root), in the order read.
+    local_files: tuple[str, ...] = ()
     _node: CommentedMap = field(default_factory=CommentedMap, repr=False, compare=False)
 
     def location(self, key: str = "") -> Location:
@@ -215,11 +242,17 @@ def load_site(path: Path, root: Path) -> tuple[Site | None, list[ConfigError]]:
     exceptions = tuple(AccessException(e.rule, e.login, e.owner, e.reason, e.expires,
                                        Location(file, line_of(node, ("access_exceptions", i))))
                        for i, e in enumerate(spec.access_exceptions))
+    exclusions = tuple(Exclusion(e.address, e.owner, e.reason, e.expires.isoformat() if e.expires else None,
+                                 Location(file, line_of(node, ("exclude", i, "address"))))
+                       for i, e in enumerate(spec.exclude))
+    local, blocks, files, found = read_resource_folder(path.with_suffix(""), root)
+    errors.extend(found)
     site = Site(name=path.stem, path=path, file=file, template=spec.template,
                 template_version=spec.template_version, description=spec.description, tags=tuple(spec.tags),
                 odoo=odoo, scope=Scope(spec.scope.company, spec.scope.warehouse),
                 variables=plain(node.get("variables") or {}), waivers=waivers, access_exceptions=exceptions,
-                _node=node)
+                exclusions=exclusions, local=tuple(local), local_blocks=tuple(blocks),
+                local_files=tuple(files), _node=node)
     return site, errors
 
 
@@ -270,4 +303,19 @@ def _check_rest(spec: SiteSpec, node: CommentedMap, file: str) -> list[ConfigErr
             errors.append(ConfigError(
                 f"waivers[{i}].address: {waiver.address!r} is not a resource address (kind.name, "
                 f"kinds: {', '.join(sorted(KINDS))})", Location(file, line_of(node, ("waivers", i, "address")))))
+    seen: dict[str, int] = {}
+    for i, entry in enumerate(spec.exclude):
+        where = Location(file, line_of(node, ("exclude", i, "address")))
+        match = ADDRESS.match(entry.address)
+        if match is None or (match.group(1) not in KINDS and match.group(1) not in BLOCKS):
+            errors.append(ConfigError(
+                f"exclude[{i}].address: {entry.address!r} is neither a resource address (kind.name, kinds: "
+                f"{', '.join(sorted(KINDS))}) nor a policy rule (block.rule, blocks: {', '.join(BLOCKS)})", where))
+        elif entry.address in seen:
+            errors.append(ConfigError(f"exclude[{i}].address: {entry.address} is already excluded "
+                                      f"(exclude[{seen[entry.address]}])", where))
+        else:
+            seen[entry.address] = i
+        if not entry.reason.strip() or not entry.owner.strip():
+            errors.append(ConfigError(f"exclude[{i}]: an exclusion needs a non-empty owner and reason", where))
     return errors

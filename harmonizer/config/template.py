@@ -16,6 +16,10 @@ Rules:
   ordinary resources (see ``harmonizer.config.blocks``).
 - Bodies are kept as round-trip nodes: rendering happens per site (``render``), because
   Jinja expressions may use the site's name, tags and scope.
+- ``local_kinds`` lists what a site may declare in its own folder (``sites/<site>/``): resource
+  kind keys and, to allow them, policy block keys; empty by default (nothing local).
+- ``mandatory: true`` on a resource body (or on a policy block rule) is a meta key: no site
+  may exclude it (``checks.check_exclusions``).
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from ruamel.yaml.comments import CommentedMap
 
 from harmonizer.config.validation import validate_model
@@ -40,6 +44,8 @@ TEMPLATE_FILE = "template.yaml"
 #: Separates a template's name from a kept version in a folder name (``name@1.0.0``).
 VERSION_SEPARATOR = "@"
 RESOURCE_NAME = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
+#: Meta key of a resource body or policy rule: sites may not exclude it.
+MANDATORY = "mandatory"
 
 
 class TemplateSpec(BaseModel):
@@ -47,10 +53,13 @@ class TemplateSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    name: str
-    version: str
+    name: str = Field(description="The template's name: equal to its folder name")
+    version: str = Field(description="The template's version (a string, e.g. \"1.2.0\")")
     description: str | None = None
-    variables: dict[str, Any] = {}
+    variables: dict[str, Any] = Field(default={}, description="Variable declarations: type, default, bounds, "
+                                                               "overridable, ...")
+    local_kinds: list[str] = Field(default=[], description="Resource kinds (and policy blocks) a site may "
+                                                           "declare in its own folder sites/<site>/")
 
 
 @dataclass(frozen=True)
@@ -97,6 +106,8 @@ class Template:
     resource_files: tuple[str, ...] = ()
     #: Policy blocks, in ``BLOCKS`` order (each key at most once per template).
     blocks: tuple[RawBlock, ...] = ()
+    #: Kind keys (and policy block keys) a site may declare locally (``local_kinds``).
+    local_kinds: tuple[str, ...] = ()
     _node: CommentedMap = field(default_factory=CommentedMap, repr=False, compare=False)
 
     def location(self, *path: str) -> Location:
@@ -148,12 +159,32 @@ def load_template(folder: Path, root: Path) -> tuple[Template | None, list[Confi
     if expected_version is not None and spec.version != expected_version:
         errors.append(ConfigError(f"version {spec.version!r} must equal the version in the folder name "
                                   f"{folder.name!r}", Location(file, line_of(node, ("version",)))))
-    resources, blocks, files, found = _load_resources(folder, root)
+    for i, key in enumerate(spec.local_kinds):
+        if key not in KINDS and key not in BLOCKS:
+            errors.append(ConfigError(f"local_kinds[{i}]: {key!r} is neither a resource kind nor a policy block "
+                                      f"(kinds: {', '.join(sorted(KINDS))}; blocks: {', '.join(BLOCKS)})",
+                                      Location(file, line_of(node, ("local_kinds", i)))))
+    resources, blocks, files, found = read_resource_folder(folder, root)
     errors.extend(found)
     template = Template(name=expected_name, version=spec.version, description=spec.description, path=folder,
                         file=file, variables=variables, resources=tuple(resources),
-                        resource_files=tuple(files), blocks=tuple(blocks), _node=node)
+                        resource_files=tuple(files), blocks=tuple(blocks), local_kinds=tuple(spec.local_kinds),
+                        _node=node)
     return template, errors
+
+
+def is_mandatory(body: CommentedMap | Any) -> bool:
+    """Does a resource body (or a policy rule's body) say ``mandatory: true``?"""
+    return isinstance(body, dict) and body.get(MANDATORY) is True
+
+
+def read_resource_folder(folder: Path, root: Path
+                         ) -> tuple[list[RawResource], list[RawBlock], list[str], list[ConfigError]]:
+    """The resources and policy blocks of every ``*.yaml`` file of ``folder`` but ``template.yaml``
+    (a template folder, or a site's own folder; nothing when it does not exist)."""
+    if not folder.is_dir():
+        return [], [], [], []
+    return _load_resources(folder, root)
 
 
 def _load_resources(folder: Path, root: Path

@@ -14,6 +14,11 @@ disagree): the site's ``DesiredState``, the template rendered with its defaults
   name; ``*`` for the whole resource, which is how missing and orphaned are waived). Valid
   on its expiry day, expired the day after: then the finding is failing again, and the
   report still names the expired waiver.
+- A site-local resource's fields that match the site's value are ``local`` (there is no
+  standard to compare with); the resource carries its ``source`` file and line.
+- A template resource the site excludes is ``excluded`` (the exclusion's owner, reason and
+  expiry, and the record harmonizer still owns for it, if any) instead of orphaned or
+  missing; once the exclusion has expired it is ``drift``.
 - Who and when come from the live record's ``write_uid``/``write_date``.
 - Values are display texts; a key rendered from a secret is always redacted, and so is any
   sensitive field of an orphan (no template says what it holds).
@@ -26,6 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from harmonizer.access.model import SANCTIONED, AccessFinding
@@ -34,7 +40,7 @@ from harmonizer.kinds.base import FieldMap, Kind
 from harmonizer.kinds.refs import UnresolvedReference
 from harmonizer.kinds.registry import KINDS
 from harmonizer.kinds.values import raw_text, read_live, same_or_not, show
-from harmonizer.model import DesiredState, Resource
+from harmonizer.model import DesiredState, Exclusion, Resource
 from harmonizer.plan.live import LiveSnapshot
 from harmonizer.plan.model import REDACTED, Action, Change, SitePlan
 from harmonizer.plan.resolve import Resolver
@@ -56,10 +62,43 @@ def classify(desired: DesiredState, standard: DesiredState, live: LiveSnapshot, 
     for resource in desired:
         change = changes[resource.address]
         std = standard.resources.get(resource.address)
-        out.append(_resource(resource, std, change, live, waivers, today))
-    out.extend(_orphan(c, live, waivers, today) for c in plan.changes if c.action is Action.DELETE)
+        found = _resource(resource, std, change, live, waivers, today)
+        out.append(_as_local(found, resource) if resource.local else found)
+    out.extend(_excluded(address, entry, changes.get(address), live, today)
+               for address, entry in desired.excluded.items())
+    out.extend(_orphan(c, live, waivers, today) for c in plan.changes
+               if c.action is Action.DELETE and c.address not in desired.excluded)
     out.extend(_access(f) for f in plan.access)
     return tuple(out)
+
+
+def _as_local(found: ResourceDrift, resource: Resource) -> ResourceDrift:
+    fields = tuple(replace(f, cls=DriftClass.LOCAL) if f.cls in (DriftClass.STANDARD, DriftClass.SANCTIONED)
+                   else f for f in found.fields)
+    if found.cls in (DriftClass.MISSING, DriftClass.WAIVED):
+        cls = found.cls
+    else:
+        cls = worst([f.cls for f in fields]) if fields else DriftClass.LOCAL
+    return replace(found, fields=fields, cls=cls, source=str(resource.location))
+
+
+def _excluded(address: str, entry: Exclusion, change: Change | None, live: LiveSnapshot,
+              today: dt.date) -> ResourceDrift:
+    kind = KINDS[address.split(".", 1)[0]]
+    expired = entry.expired(today.isoformat())
+    ref = WaiverRef(entry.owner, entry.reason, entry.expires or "", expired, str(entry.location))
+    record = change.record_id if change is not None and change.action is Action.DELETE else None
+    if expired:
+        note = f"the exclusion expired on {entry.expires}: renew it or remove it (plan refuses it)"
+    elif record is not None:
+        note = "excluded; the record harmonizer created for it is kept until an apply deletes it (--allow-delete)"
+    else:
+        note = "excluded for this site"
+    row = live.row(kind.model, record)
+    who, when = _who(row)
+    return ResourceDrift(address=address, kind=kind.key, area=kind.area, model=kind.model,
+                         cls=DriftClass.DRIFT if expired else DriftClass.EXCLUDED, record_id=record,
+                         changed_by=who, changed_at=when, note=note, exclusion=ref)
 
 
 ACCESS_AREA = "access"

@@ -5,14 +5,17 @@ Classes of one managed field (or, for missing and orphaned, of one whole resourc
 - ``standard``: live equals the template's standard value (rendered with its defaults);
 - ``sanctioned``: live equals what the site renders to, which differs from the standard
   because of a variable the template lets the site set;
+- ``local``: a resource only this site declares (``sites/<site>/``), live as declared;
+- ``excluded``: a template resource the site excludes (with owner, reason and expiry); an
+  exclusion past its expiry is ``drift`` instead;
 - ``waived``: live differs from what the site should have, under a valid waiver;
 - ``drift``: live differs from what the site should have (changed by hand in Odoo);
 - ``missing``: the site should have the resource and does not;
 - ``orphaned``: harmonizer owns the record but no template declares it any more.
 
 A resource's class is the worst class of its fields. ``drift``, ``missing`` and
-``orphaned`` are *failing*; ``waived`` counts as clean. Values are kept only as display
-texts, already redacted: the report never holds a secret. ``to_dict``/``from_dict`` give
+``orphaned`` are *failing*; ``waived``, ``local`` and ``excluded`` count as clean (sanctioned).
+Values are kept only as display texts, already redacted: the report never holds a secret. ``to_dict``/``from_dict`` give
 the versioned JSON form (``--format json``, the input of ``drift merge``); a resource's
 optional ``impact`` (counts of what its pending change would match) was added within
 format version 1 (readers ignore it; older reports simply have none).
@@ -44,6 +47,8 @@ AREA_TITLES: dict[str, str] = {
 class DriftClass(StrEnum):
     STANDARD = "standard"
     SANCTIONED = "sanctioned"
+    LOCAL = "local"
+    EXCLUDED = "excluded"
     WAIVED = "waived"
     DRIFT = "drift"
     MISSING = "missing"
@@ -120,6 +125,10 @@ class ResourceDrift:
     waiver: WaiverRef | None = None
     #: What the pending change of this resource would match on live data (counts only).
     impact: Impact | None = None
+    #: The site's exclusion of this template resource (class ``excluded``, or ``drift`` once expired).
+    exclusion: WaiverRef | None = None
+    #: Where a site-local resource is declared (``sites/<site>/file.yaml:line``).
+    source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -150,11 +159,16 @@ class SiteDrift:
             out.setdefault(resource.area, Counter())[resource.cls] += 1
         return out
 
+    def overrides(self) -> list[ResourceDrift]:
+        """The site's sanctioned overrides beyond variables: excluded and local resources."""
+        return [r for r in self.resources if r.cls in (DriftClass.EXCLUDED, DriftClass.LOCAL)]
+
     def findings(self) -> list[tuple[ResourceDrift, FieldDrift | None]]:
         """Failing and waived items: (resource, field) for fields, (resource, None) for whole resources."""
         out: list[tuple[ResourceDrift, FieldDrift | None]] = []
         for resource in self.resources:
-            if resource.cls in (DriftClass.MISSING, DriftClass.ORPHANED):
+            if resource.cls in (DriftClass.MISSING, DriftClass.ORPHANED) or (
+                    resource.exclusion is not None and resource.cls is DriftClass.DRIFT):
                 out.append((resource, None))
                 continue
             out.extend((resource, f) for f in resource.fields
@@ -243,7 +257,8 @@ def _field_dict(f: FieldDrift) -> dict[str, Any]:
 def _resource_dict(r: ResourceDrift) -> dict[str, Any]:
     return {"address": r.address, "kind": r.kind, "area": r.area, "model": r.model, "class": r.cls.value,
             "record_id": r.record_id, "changed_by": r.changed_by, "changed_at": r.changed_at, "note": r.note,
-            "waiver": _waiver_dict(r.waiver), "fields": [_field_dict(f) for f in r.fields],
+            "waiver": _waiver_dict(r.waiver), "exclusion": _waiver_dict(r.exclusion), "source": r.source,
+            "fields": [_field_dict(f) for f in r.fields],
             "impact": r.impact.to_dict() if r.impact is not None else None}
 
 
@@ -267,7 +282,8 @@ def _resource_from(d: dict[str, Any]) -> ResourceDrift:
                          cls=DriftClass(d["class"]), record_id=d.get("record_id"),
                          fields=tuple(_field_from(f) for f in d.get("fields", ())),
                          changed_by=d.get("changed_by"), changed_at=d.get("changed_at"), note=d.get("note"),
-                         waiver=_waiver_from(d.get("waiver")),
+                         waiver=_waiver_from(d.get("waiver")), exclusion=_waiver_from(d.get("exclusion")),
+                         source=d.get("source"),
                          impact=Impact.from_dict(d["impact"]) if d.get("impact") else None)
 
 

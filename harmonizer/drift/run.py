@@ -90,8 +90,8 @@ def check_site(app: Harmonizer, name: str, *, today: dt.date | None = None,
 
 def _check(app: Harmonizer, name: str, today: dt.date | None, event: DriftEvent) -> SiteDrift:
     site = app.project.sites[name]
-    desired = app.render(name)
-    standard = app.project.render(name, app.env, defaults_only=True)
+    desired = app.render(name, allow_expired=True)  # an expired exclusion is reported as drift
+    standard = app.project.render(name, app.env, defaults_only=True, allow_expired=True)
     with app.session(name) as session:
         event(name, "reading")
         live = LiveReader(session.reader(), name, session.version.major).snapshot(desired)

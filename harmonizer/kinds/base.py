@@ -10,6 +10,7 @@ a hook only where Odoo needs something special (e.g. extra values on create).
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -103,6 +104,12 @@ def _memo_effective_body(method: Callable[[Kind, Resource], dict[str, Any]]
 
     effective_body.__memoized__ = True  # type: ignore[attr-defined]
     return effective_body
+
+
+def site_marker(site: str) -> str:
+    """The last part of a site-local record's external ID name: ``s`` + the site's name,
+    lower-cased, every character but a-z, 0-9 and ``-`` written ``-`` (never ``__``)."""
+    return "s" + re.sub(r"[^a-z0-9-]", "-", site.lower())
 
 
 class Kind:
@@ -224,13 +231,16 @@ class Kind:
         The first key must be a plain text field (it is searched in bulk). Empty: no detection."""
         return NATURAL_KEYS.get(self.key, ())
 
-    def xmlid_name(self, name: str, company_id: int | None, warehouse_id: int | None) -> str:
+    def xmlid_name(self, name: str, company_id: int | None, warehouse_id: int | None,
+                   site: str | None = None) -> str:
+        """``<kind>__<name>`` (+ ``__c<company>``/``__w<warehouse>``), + ``__s<site>`` for a
+        site-local resource (``site_marker``), so sites sharing a database never collide."""
         base = f"{self.key}__{name}"
         if self.level is Level.COMPANY:
-            return f"{base}__c{company_id}"
-        if self.level is Level.WAREHOUSE:
-            return f"{base}__w{warehouse_id}"
-        return base
+            base = f"{base}__c{company_id}"
+        elif self.level is Level.WAREHOUSE:
+            base = f"{base}__w{warehouse_id}"
+        return base if site is None else f"{base}__{site_marker(site)}"
 
 
 Kind.effective_body = _memo_effective_body(Kind.effective_body)  # type: ignore[method-assign]

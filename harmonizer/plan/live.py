@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from harmonizer.access import read as access_read
 from harmonizer.access.model import AccessLive
 from harmonizer.errors import SiteError
-from harmonizer.kinds.base import Kind
+from harmonizer.kinds.base import Kind, site_marker
 from harmonizer.kinds.registry import KINDS
 from harmonizer.model import DesiredState, Level, address_of
 from harmonizer.plan.batch import ReadBatch, Request
@@ -45,6 +45,8 @@ class OwnedRecord:
     res_id: int
     #: The ``prevent_destroy`` marker (``noupdate`` of the external ID row).
     protected: bool = False
+    #: A site-local record of this site (its external ID carries the site marker).
+    local: bool = False
 
     @property
     def address(self) -> str:
@@ -76,6 +78,15 @@ class LiveSnapshot:
         if record_id is None:
             return None
         return self.rows.get(model, {}).get(record_id)
+
+
+def split_site(name: str) -> tuple[str, str | None]:
+    """``k__x__c3__swarehouse-4`` -> ("k__x__c3", "swarehouse-4"): the site marker of a
+    site-local record's external ID (``Kind.xmlid_name``), ``None`` for a template one."""
+    head, sep, last = name.rpartition("__")
+    if sep and last.startswith("s") and head.count("__") in (1, 2):
+        return head, last
+    return name, None
 
 
 def parse_xmlid(name: str) -> tuple[str, str, str | None] | None:
@@ -226,9 +237,13 @@ class LiveReader:
     # -- external IDs ------------------------------------------------------------------------
 
     def _owned(self, snap: LiveSnapshot, rows: list[dict[str, Any]]) -> None:
+        mine = site_marker(self.site)
         for row in rows:
             snap.managed.setdefault(row["model"], set()).add(row["res_id"])
-            parsed = parse_xmlid(row["name"])
+            base, marker = split_site(row["name"])
+            if marker is not None and marker != mine:
+                continue  # another site's own record
+            parsed = parse_xmlid(base)
             if parsed is None or parsed[0] not in KINDS:
                 continue
             kind = KINDS[parsed[0]]
@@ -236,7 +251,7 @@ class LiveReader:
                                                                     snap.warehouse_id):
                 continue
             owned = OwnedRecord(row["id"], row["name"], kind.key, parsed[1], row["model"], row["res_id"],
-                                bool(row.get("noupdate")))
+                                bool(row.get("noupdate")), local=marker is not None)
             snap.owned[owned.address] = owned
 
     # -- natural keys -----------------------------------------------------------------------

@@ -119,6 +119,11 @@ class Change:
     #: Counts of live records the changed rule matches, for the review only: never read by
     #: apply, never part of a fingerprint.
     impact: Impact | None = None
+    #: A site-local resource (declared in ``sites/<site>/``), for the UI: "+ [local] kind.name".
+    local: bool = False
+    #: The resource is excluded by the site (the reason says by which entry): a NOOP, or the
+    #: DELETE of the record harmonizer owns for it.
+    excluded: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -135,6 +140,8 @@ class Change:
             "reason": self.reason,
             "protect": self.protect,
             "impact": self.impact.to_dict() if self.impact is not None else None,
+            "local": self.local,
+            "excluded": self.excluded,
         }
 
     @classmethod
@@ -146,6 +153,7 @@ class Change:
             depends_on=tuple(data["depends_on"]), create_extras=dict(data["create_extras"]),
             source=data.get("source"), reason=data.get("reason"), protect=data.get("protect"),
             impact=Impact.from_dict(data["impact"]) if data.get("impact") else None,
+            local=bool(data.get("local", False)), excluded=bool(data.get("excluded", False)),
         )
 
 

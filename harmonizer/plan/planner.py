@@ -62,7 +62,8 @@ class Planner:
         off = [r for r in self.desired if not r.on_version(self.major)]
         self.off_version = {r.address for r in off}
         kept = [self._change(r) for r in self.desired if r.address not in self.off_version]
-        changes = self._ordered(kept) + [self._off_version(r) for r in off] + self._deletions()
+        changes = (self._ordered(kept) + [self._off_version(r) for r in off] + self._excluded()
+                   + self._deletions())
         return SitePlan(
             site=self.desired.site, url=url, database=database, odoo_version=odoo_version,
             template=self.desired.template, template_version=self.desired.template_version,
@@ -139,7 +140,9 @@ class Planner:
             reason = kind.change_note(fields) or reason
         xmlid = protect = None
         if kind.owned:
-            xmlid = f"{MODULE}.{kind.xmlid_name(resource.name, self.live.company_id, self.live.warehouse_id)}"
+            name = kind.xmlid_name(resource.name, self.live.company_id, self.live.warehouse_id,
+                                   self.desired.site if resource.local else None)
+            xmlid = f"{MODULE}.{name}"
             owned = self.live.owned.get(resource.address)
             if resource.prevent_destroy != (owned is not None and owned.protected and row is not None):
                 protect = resource.prevent_destroy
@@ -151,7 +154,7 @@ class Planner:
             record_id=record_id if row is not None else None, xmlid=xmlid, fields=tuple(fields),
             depends_on=tuple(dict.fromkeys(deps)),
             create_extras=kind.create_extras(body, self.major) if action is Action.CREATE else {},
-            source=str(resource.location), reason=reason, protect=protect,
+            source=str(resource.location), reason=reason, protect=protect, local=resource.local,
         )
 
     def _carried(self, kind: Kind, resource: Resource, wanted: dict[str, Any], row: dict[str, Any],
@@ -233,6 +236,24 @@ class Planner:
             raise SiteError(self.desired.site, str(exc)) from None
         return [by_address[a] for a in order]
 
+    # -- exclusions -------------------------------------------------------------------------
+
+    def _excluded(self) -> list[Change]:
+        """The visible NOOP of each excluded resource harmonizer owns no record for (a bound
+        record is simply no longer managed; an owned one is planned for deletion below)."""
+        out = []
+        for address, entry in self.desired.excluded.items():
+            if address in self.live.owned and self.live.row(self.live.owned[address].model,
+                                                            self.live.owned[address].res_id) is not None:
+                continue
+            kind_key = address.split(".", 1)[0]
+            kind = KINDS[kind_key]
+            what = "not managed here (its record is left as it is)" if not kind.owned else "not created here"
+            out.append(Change(address=address, kind=kind.key, model=kind.model, action=Action.NOOP,
+                              record_id=None, xmlid=None, source=str(entry.location),
+                              reason=f"{entry.describe()}: {what}", excluded=True))
+        return out
+
     # -- orphans ----------------------------------------------------------------------------
 
     def _deletions(self) -> list[Change]:
@@ -256,10 +277,18 @@ class Planner:
                 fields.append(FieldChange(fmap.key, fmap.field, before, None,
                                           _text(kind, fmap.key, before, fmap.sensitive, self.major),
                                           "(deleted)", secret=fmap.sensitive))
+            entry = self.desired.excluded.get(address)
+            if entry is not None:
+                reason = f"{entry.describe()}: its record is deleted only with confirmation (--allow-delete)"
+            elif owned.local:
+                reason = "the site no longer declares it (sites/" + self.desired.site + "/)"
+            else:
+                reason = "no template declares it any more"
             out.append(Change(
                 address=address, kind=kind.key, model=owned.model, action=Action.DELETE,
                 record_id=owned.res_id, xmlid=f"{MODULE}.{owned.name}", fields=tuple(fields),
-                reason="no template declares it any more",
+                reason=reason, local=owned.local, excluded=entry is not None,
+                source=str(entry.location) if entry is not None else None,
             ))
         out.sort(key=lambda c: (-KIND_ORDER.index(c.kind), c.address))
         return out

@@ -1,7 +1,9 @@
 """Rendering desired state (``harmonizer render``): YAML or JSON, secrets redacted.
 
-Per site: its resources (a resource compiled from a policy block also shows its ``block``
-and ``rule``), then, when the template has policy blocks, a ``policies`` section: each
+Per site: its resources, each with its ``origin`` (``template`` or ``site``: declared in the
+site's own folder) and ``source`` (file:line; a resource compiled from a policy block also
+shows its ``block`` and ``rule``), the template resources the site ``excluded`` (with the
+entry's owner, reason, expiry and line), then, when the template has policy blocks, a ``policies`` section: each
 block's settings and rules and the addresses each compiles to (``DesiredState.policies``,
 already redacted by config). Presentation only.
 """
@@ -23,7 +25,8 @@ def desired_to_dict(state: DesiredState) -> dict[str, Any]:
     resources: dict[str, Any] = {}
     for resource in state:
         body = {k: (REDACTED if k in resource.secret_keys else v) for k, v in resource.body.items()}
-        entry: dict[str, Any] = {"source": str(resource.location)}
+        entry: dict[str, Any] = {"origin": "site" if resource.local else "template",
+                                 "source": str(resource.location)}
         if resource.block is not None:
             entry["block"] = resource.block
             if resource.rule is not None:
@@ -36,6 +39,9 @@ def desired_to_dict(state: DesiredState) -> dict[str, Any]:
         "scope": {"company": state.scope.company, "warehouse": state.scope.warehouse},
         "resources": resources,
     }
+    if state.excluded:
+        out["excluded"] = {address: {"owner": e.owner, "reason": e.reason, "expires": e.expires,
+                                     "source": str(e.location)} for address, e in state.excluded.items()}
     if state.policies:
         out["policies"] = _plain(state.policies)
     return out

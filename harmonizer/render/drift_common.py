@@ -22,6 +22,8 @@ ACCESS_KIND = "access_policy"
 CLASS_LABELS = {
     DriftClass.STANDARD: "standard",
     DriftClass.SANCTIONED: "sanctioned variation",
+    DriftClass.LOCAL: "local (site-only)",
+    DriftClass.EXCLUDED: "excluded",
     DriftClass.WAIVED: "waived",
     DriftClass.DRIFT: "unmanaged drift",
     DriftClass.MISSING: "missing",
@@ -90,8 +92,29 @@ def finding_sentence(resource: ResourceDrift, field: FieldDrift | None) -> str:
         text = (f"{resource.address} {field.key}: should be {one_line(field.site)}, "
                 f"is {one_line(field.live)}")
     extra = [x for x in (who_when(resource) if field is not None or resource.cls is not DriftClass.MISSING else "",
-                         waiver_text(resource, field)) if x]
+                         waiver_text(resource, field), exclusion_text(resource) if field is None else "") if x]
     return text + (f" ({'; '.join(extra)})" if extra else "")
+
+
+def override_sentence(resource: ResourceDrift) -> str:
+    """An excluded resource with its owner, reason and expiry, or a local one with its file."""
+    if resource.cls is DriftClass.LOCAL:
+        return f"{resource.address}: declared by this site only ({visible(resource.source or '?')})"
+    ref = resource.exclusion
+    if ref is None:
+        return resource.address
+    until = f", until {visible(ref.expires)}" if ref.expires else ""
+    kept = f"; record #{resource.record_id} kept" if resource.record_id is not None else ""
+    return (f"{resource.address}: excluded by {visible(ref.owner)}{until}: {visible(ref.reason)} "
+            f"({visible(ref.location)}{kept})")
+
+
+def exclusion_text(resource: ResourceDrift) -> str:
+    """An expired exclusion behind a drift finding (empty otherwise)."""
+    ref = resource.exclusion
+    if ref is None or not ref.expired:
+        return ""
+    return f"exclusion by {visible(ref.owner)} expired {visible(ref.expires)}: {visible(ref.reason)}"
 
 
 def sanctioned(site: SiteDrift) -> list[tuple[ResourceDrift, FieldDrift]]:

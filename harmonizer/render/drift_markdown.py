@@ -13,6 +13,7 @@ from harmonizer.render.drift_common import (
     area_cell,
     counts_row,
     finding_sentence,
+    override_sentence,
     sanctioned,
     site_label,
     totals_sentence,
@@ -58,4 +59,5 @@ def _site_items(site: SiteDrift) -> list[str]:
         cls = field.cls if field is not None else resource.cls
         out.append(f"- **{cls.value}**: {_cell(finding_sentence(resource, field))}")
     out.extend(f"- sanctioned: {_cell(variation_sentence(r, f))}" for r, f in sanctioned(site))
+    out.extend(f"- *{r.cls.value}*: {_cell(override_sentence(r))}" for r in site.overrides())
     return out

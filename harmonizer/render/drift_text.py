@@ -20,6 +20,7 @@ from harmonizer.render.drift_common import (
     area_cell,
     counts_row,
     finding_sentence,
+    override_sentence,
     sanctioned,
     site_label,
     totals_sentence,
@@ -27,7 +28,8 @@ from harmonizer.render.drift_common import (
 )
 
 CLASS_STYLES = {
-    DriftClass.STANDARD: "green", DriftClass.SANCTIONED: "cyan", DriftClass.WAIVED: "magenta",
+    DriftClass.STANDARD: "green", DriftClass.SANCTIONED: "cyan", DriftClass.LOCAL: "blue",
+    DriftClass.EXCLUDED: "bright_black", DriftClass.WAIVED: "magenta",
     DriftClass.DRIFT: "red", DriftClass.MISSING: "red", DriftClass.ORPHANED: "yellow",
 }
 STATUS_STYLES = {SiteStatus.CLEAN: "green", SiteStatus.DRIFT: "red", SiteStatus.UNREACHABLE: "red bold",
@@ -95,4 +97,5 @@ def _site_lines(site: SiteDrift) -> list[tuple[str, str]]:
         out.append((CLASS_STYLES[cls], f"{cls.value}: {finding_sentence(resource, field)}"))
     out.extend((CLASS_STYLES[DriftClass.SANCTIONED], f"sanctioned: {variation_sentence(r, f)}")
                for r, f in sanctioned(site))
+    out.extend((CLASS_STYLES[r.cls], f"{r.cls.value}: {override_sentence(r)}") for r in site.overrides())
     return out

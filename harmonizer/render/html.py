@@ -30,6 +30,7 @@ from harmonizer.render.common import visible
 from harmonizer.render.drift_common import (
     CLASS_LABELS,
     area_cell,
+    override_sentence,
     site_label,
     totals_sentence,
     waiver_text,
@@ -38,7 +39,8 @@ from harmonizer.render.drift_common import (
 from harmonizer.render.impact import impact_line
 
 COLORS = {
-    DriftClass.STANDARD: "#d8f3dc", DriftClass.SANCTIONED: "#d0e8ff", DriftClass.WAIVED: "#eadcf8",
+    DriftClass.STANDARD: "#d8f3dc", DriftClass.SANCTIONED: "#d0e8ff", DriftClass.LOCAL: "#c5f6fa",
+    DriftClass.EXCLUDED: "#e9ecef", DriftClass.WAIVED: "#eadcf8",
     DriftClass.DRIFT: "#ffc9c9", DriftClass.MISSING: "#ffb3b3", DriftClass.ORPHANED: "#ffe8a3",
 }
 UNCHECKED_COLOR = "#ff8787"
@@ -145,7 +147,8 @@ def _site(site: SiteDrift, links: Sequence[tuple[str, str]] = ()) -> str:
 
 def _resource(resource: ResourceDrift) -> str:
     meta = [x for x in (resource.model + (f" #{resource.record_id}" if resource.record_id else ""),
-                        who_when(resource), resource.note or "", waiver_text(resource, None)) if x]
+                        who_when(resource), resource.note or "", waiver_text(resource, None),
+                        override_sentence(resource) if resource.exclusion or resource.source else "") if x]
     if resource.impact is not None:
         meta.append(impact_line(resource.impact))
     rows = "".join(_field_row(resource, f) for f in resource.fields)

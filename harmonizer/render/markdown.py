@@ -117,7 +117,8 @@ def _site_section(site: SitePlan) -> list[str]:
 
 def change_section(change: Change) -> list[str]:
     """One change: a heading, its reason and source, a field table, then any code blocks."""
-    out = [f"### {change.action.symbol} {VERBS[change.action]} {code_span(change.address)} "
+    marker = "[local] " if change.local else "[excluded] " if change.excluded else ""
+    out = [f"### {change.action.symbol} {VERBS[change.action]} {marker}{code_span(change.address)} "
            f"({escape(target(change))})", ""]
     notes = []
     if change.reason:

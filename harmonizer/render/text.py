@@ -166,7 +166,8 @@ def _print_site(console: Console, site: SitePlan) -> None:
         console.print()
         for line in change_lines(change):
             console.print(line)
-    left_out = [c for c in site.changes if c.action is Action.NOOP and (c.reason or "").startswith("not on Odoo")]
+    left_out = [c for c in site.changes if c.action is Action.NOOP
+                and (c.excluded or (c.reason or "").startswith("not on Odoo"))]
     if left_out:
         console.print()
         for change in left_out:
@@ -185,7 +186,8 @@ def _print_site(console: Console, site: SitePlan) -> None:
 def change_lines(change: Change) -> list[Text]:
     """The lines of one change: address, reason, source, then its fields."""
     style = ACTION_STYLES[change.action]
-    lines = [Text.assemble(CHANGE_INDENT, (change.action.symbol, f"bold {style}"), " ",
+    marker = "[local] " if change.local else "[excluded] " if change.excluded else ""
+    lines = [Text.assemble(CHANGE_INDENT, (change.action.symbol, f"bold {style}"), " ", (marker, style),
                            (visible(change.address), "bold"), f" ({visible(target(change))})")]
     if change.reason:
         lines.append(Text(f"{FIELD_INDENT}# {visible(change.reason)}", "dim"))

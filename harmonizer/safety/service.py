@@ -71,10 +71,11 @@ class SiteSafety:
 
     def find_to_import(self, site: str, address: str, match: dict[str, str]) -> adopt.Binding:
         kind, name, desired = self._declared(site, address)
+        local = site if desired.resources[address].local else None  # a site's own record names the site
         with self.app.session(site) as session:
             company_id, warehouse_id = LiveReader(session.reader(), site, session.version.major).scope_ids(desired)
             return adopt.find_to_import(session.reader(), site, kind, address,
-                                        kind.xmlid_name(name, company_id, warehouse_id), match,
+                                        kind.xmlid_name(name, company_id, warehouse_id, local), match,
                                         session.version.major)
 
     def bind(self, binding: adopt.Binding) -> None:
@@ -85,9 +86,11 @@ class SiteSafety:
         kind_key, _, name = address.partition(".")
         kind = get_kind(kind_key)
         company_id, warehouse_id = self._scope(site)
+        declared = self.app.render(site).resources.get(address)
+        local = site if declared is not None and declared.local else None
         with self.app.session(site) as session:
             return adopt.find_to_forget(session.reader(), site, kind, address,
-                                        kind.xmlid_name(name, company_id, warehouse_id))
+                                        kind.xmlid_name(name, company_id, warehouse_id, local))
 
     def unbind(self, binding: adopt.Binding) -> None:
         with self.app.session(binding.site) as session:

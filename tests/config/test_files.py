@@ -66,8 +66,8 @@ def test_unknown_top_level_key_in_site(project: ProjectDir) -> None:
         colour: blue
     """)
     [error] = project.load_errors()
-    assert error.startswith("sites/wh2.yaml:5: unknown key 'colour' (allowed: access_exceptions, description, odoo, "
-                            "scope,")
+    assert error.startswith("sites/wh2.yaml:5: unknown key 'colour' (allowed: access_exceptions, description, "
+                            "exclude, odoo, scope,")
 
 
 def test_missing_required_key_is_located_at_its_parent(project: ProjectDir) -> None:

@@ -46,7 +46,7 @@ def test_json_round_trips_with_a_format_version(report: DriftReport) -> None:
     assert (data["format_version"], data["kind"]) == (1, "harmonizer-drift")
     assert data["exit_code"] == report.exit_code == 2
     assert DriftReport.from_dict(data) == report
-    assert data["summary"]["sites"] == 3
+    assert data["summary"]["sites"] == 4
     with pytest.raises(ValueError, match="format version"):
         DriftReport.from_dict({**data, "format_version": 99})
 
@@ -125,7 +125,7 @@ def test_shard_reports_merge_into_the_full_report(fleet: Harmonizer, report: Dri
     merged = CliRunner().invoke(main, ["drift", "merge", *files, "--format", "json"])
     assert merged.exit_code == 2, merged.output
     data = json.loads(merged.output)
-    assert [s["site"] for s in data["sites"]] == ["warehouse-1", "warehouse-2", "warehouse-3"]
+    assert [s["site"] for s in data["sites"]] == ["warehouse-1", "warehouse-2", "warehouse-3", "warehouse-4"]
     assert data["summary"]["resources"] == report.to_dict()["summary"]["resources"]
     with pytest.raises(HarmonizerError, match="overlap"):
         merge_reports([("a", report), ("b", report)])
@@ -173,7 +173,7 @@ def test_notify_retries_then_delivers_the_summary(report: DriftReport, receiver:
     assert len(receiver.bodies) == 3
     body = receiver.bodies[-1]
     assert body["kind"] == "harmonizer-drift-summary" and body["exit_code"] == 2
-    assert {s["site"] for s in body["sites"]} == {"warehouse-1", "warehouse-2", "warehouse-3"}
+    assert {s["site"] for s in body["sites"]} == {"warehouse-1", "warehouse-2", "warehouse-3", "warehouse-4"}
     assert "token=abc" not in result.message()
 
 

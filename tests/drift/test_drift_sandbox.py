@@ -136,7 +136,7 @@ def test_parallel_and_serial_runs_agree(fleet: Harmonizer) -> None:
         for site in data["sites"]:
             site.pop("round_trips")
     assert serial == parallel
-    assert [s["site"] for s in serial["sites"]] == ["warehouse-1", "warehouse-2", "warehouse-3"]
+    assert [s["site"] for s in serial["sites"]] == ["warehouse-1", "warehouse-2", "warehouse-3", "warehouse-4"]
 
 
 def test_secret_never_reaches_any_output(fleet: Harmonizer) -> None:

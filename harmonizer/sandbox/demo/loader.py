@@ -1,5 +1,8 @@
 """Load a demo fixture into a new database (see ``harmonizer.sandbox.demo``).
 
+A fixture may ``extend`` another one (its companies and records) and add ``later_companies``
+(files under ``companies/``), created after everything else so the other ids stay as they are.
+
 Values may hold ``"ref:<module.name>"`` (an id by xmlid) and ``"refs:<a>,<b>"`` (a
 ``(6, 0, ids)`` command); references are resolved at any depth. Every created record gets
 its xmlid in ir.model.data; a product.product also names its template ``<xmlid>_template``.
@@ -40,6 +43,8 @@ def load_fixture(env: Env, name: str) -> None:
     if not path.exists():
         raise ValueError(f"unknown demo fixture {name!r} (known: {', '.join(fixture_names())})")
     fixture = json.loads(path.read_text())
+    if "extends" in fixture:  # another fixture, plus what this one adds (e.g. later companies)
+        fixture = {**json.loads((HERE / f"{fixture['extends']}.json").read_text()), **fixture}
     su = env.sudo()
     patch = _version_file(env.profile.version, "versions")
     _load_records(su, _base_records(patch))
@@ -64,6 +69,25 @@ def load_fixture(env: Env, name: str) -> None:
         if position < len(patch.get("warehouse_xmlids", [])):
             _warehouse_xmlids(admin, wh_id, patch["warehouse_xmlids"][position])
     load_people(admin, name, {c["key"]: cid for c, cid in zip(fixture["companies"], company_ids, strict=True)})
+    for extra in fixture.get("later_companies", []):
+        _add_later_company(admin, env, json.loads((HERE / extra).read_text()))
+
+
+def _add_later_company(admin: Env, env: Env, company: dict[str, Any]) -> None:
+    """A company created after the fixture's records (their ids stay put), with its warehouse;
+    the administrators may work in it."""
+    company_id = _create_company(env.sudo(), company)
+    users = env.spec("res.users")
+    field = users.fields.get("company_ids")
+    for user in env.profile.users:
+        if user.admin and field is not None:
+            env.store.link(users, field, user.uid, [company_id])
+    warehouse = company.get("warehouse")
+    if warehouse:
+        scoped = admin.with_context(allowed_company_ids=[company_id])
+        wh_id = scoped["stock.warehouse"]._create({"name": warehouse["name"], "code": warehouse["code"],
+                                                    "company_id": company_id})
+        _xmlid(admin, f"harmonia_demo.warehouse_{company['key']}", "stock.warehouse", wh_id)
 
 
 def _version_file(version: str, folder: str) -> dict[str, Any]:
