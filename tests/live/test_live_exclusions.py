@@ -33,7 +33,7 @@ LOCAL_CARRIER = """delivery_carrier:
   city_courier:
     name: "City courier ({{ site.company }})"
     delivery_type: fixed
-    product: "{{ ground_service_product }}"
+    product: "{{ regional_service_product }}"
     fixed_price: "{{ regional_rate }}"
     countries: [US]
 """

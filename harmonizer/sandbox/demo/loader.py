@@ -68,20 +68,24 @@ def load_fixture(env: Env, name: str) -> None:
         position = fixture["companies"].index(company)
         if position < len(patch.get("warehouse_xmlids", [])):
             _warehouse_xmlids(admin, wh_id, patch["warehouse_xmlids"][position])
-    load_people(admin, name, {c["key"]: cid for c, cid in zip(fixture["companies"], company_ids, strict=True)})
+    people = fixture.get("extends", name)  # an extending fixture has the people of the one it extends
+    load_people(admin, people, {c["key"]: cid for c, cid in zip(fixture["companies"], company_ids, strict=True)})
     for extra in fixture.get("later_companies", []):
         _add_later_company(admin, env, json.loads((HERE / extra).read_text()))
 
 
 def _add_later_company(admin: Env, env: Env, company: dict[str, Any]) -> None:
     """A company created after the fixture's records (their ids stay put), with its warehouse;
-    the administrators may work in it."""
+    the administrators and the users it names (``users``: logins) may work in it."""
     company_id = _create_company(env.sudo(), company)
     users = env.spec("res.users")
     field = users.fields.get("company_ids")
-    for user in env.profile.users:
-        if user.admin and field is not None:
-            env.store.link(users, field, user.uid, [company_id])
+    uids = [user.uid for user in env.profile.users if user.admin]
+    for login in company.get("users", []):
+        uids += admin["res.users"]._search([("login", "=", login)], limit=1)
+    for uid in uids:
+        if field is not None:
+            env.store.link(users, field, uid, [company_id])
     warehouse = company.get("warehouse")
     if warehouse:
         scoped = admin.with_context(allowed_company_ids=[company_id])
