@@ -75,9 +75,10 @@ def load_fixture(env: Env, name: str) -> None:
 
 
 def _add_later_company(admin: Env, env: Env, company: dict[str, Any]) -> None:
-    """A company created after the fixture's records (their ids stay put), with its warehouse;
-    the administrators and the users it names (``users``: logins) may work in it."""
+    """A company created after the fixture's records (their ids stay put), with its warehouse and
+    its own ``records``; the administrators and the users it names (``users``: logins) may work in it."""
     company_id = _create_company(env.sudo(), company)
+    _load_records(admin, company.get("records", []))
     users = env.spec("res.users")
     field = users.fields.get("company_ids")
     uids = [user.uid for user in env.profile.users if user.admin]
