@@ -210,7 +210,7 @@ class Harmonizer:
                               odoo_version=session.version.full)
         if check_coupling and self.check_coupling:
             self.coupling.refuse(session, desired, live.resolver, site_plan)
-        if self.impact.enabled and site_plan.has_changes:
+        if self.impact.enabled and check_coupling and site_plan.has_changes:  # not when verifying an apply
             from harmonizer.plan.impact import add_impacts
 
             site_plan = add_impacts(site_plan, desired, session.reader(), session.version.major, self.impact,
