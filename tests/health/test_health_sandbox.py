@@ -86,7 +86,8 @@ def test_cli_exit_2_and_formats(fleet: Harmonizer, tmp_path: Path) -> None:
     assert "OVERDUE" in text.output and "3 approval(s) open longer than 24 h" in text.output
     data = json.loads(runner.invoke(main, [*root, "health", "--format", "json", "--no-progress"], env=env).output)
     assert (data["format_version"], data["kind"], data["exit_code"]) == (1, "harmonizer-health", 2)
-    assert data["summary"] == {"sites": 3, "healthy": 1, "findings": 6, "unreachable": 0, "error": 0}
+    # warehouse-2 and warehouse-4 (never applied, no history of their own) are healthy
+    assert data["summary"] == {"sites": 4, "healthy": 2, "findings": 6, "unreachable": 0, "error": 0}
     page = tmp_path / "health.html"
     written = runner.invoke(main, [*root, "health", "--format", "html", "--out", str(page), "--no-progress"], env=env)
     assert written.exit_code == 2

@@ -137,7 +137,7 @@ def test_the_pilot_shows_its_rollout_and_a_visible_before_after(report: MetricsR
     assert after.approval_lead_hours < before.approval_lead_hours
     assert after.late_rate < before.late_rate and after.backorder_rate < before.backorder_rate
     rest = _line(report, "rest")
-    assert rest.sites == ("warehouse-2", "warehouse-3")
+    assert rest.sites == ("warehouse-2", "warehouse-3", "warehouse-4")
     central = _line(report, "warehouse-2")
     assert central.rollouts == () and central.before is None  # not rolled out: nothing to split
 
@@ -227,7 +227,8 @@ def test_cli_compare_takes_the_groups_written_after_it(fleet: Harmonizer) -> Non
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert [(g["name"], g["sites"]) for g in data["groups"]] == [("pilot", ["warehouse-1"]),
-                                                                ("rest", ["warehouse-2", "warehouse-3"])]
+                                                                ("rest", ["warehouse-2", "warehouse-3",
+                                                                          "warehouse-4"])]
     assert len(data["groups"][0]["weeks"]) == 4
     bad = CliRunner().invoke(main, ["--project", str(fleet.root), "metrics", "--compare", "tag=nowhere",
                                     "--no-progress"], env={"HARMONIZER_N8N_TOKEN": TOKEN})

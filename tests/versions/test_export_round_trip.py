@@ -6,6 +6,7 @@ referred to by external ID."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,9 +23,9 @@ SITE = "warehouse-1"
 
 def _export_site(root: Path) -> None:
     """The site now follows the exported template (no variables); the other sites are gone."""
-    for path in (root / "sites").glob("*.yaml"):
-        if path.stem != SITE:
-            path.unlink()
+    for path in (root / "sites").iterdir():
+        if path.stem != SITE:  # other site files, and their folders of site-local resources
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
     text = (root / "sites" / f"{SITE}.yaml").read_text()
     text = text.replace("template: distribution-standard", f"template: export-{SITE}")
     text = text.replace('template_version: "1.0.0"\n', "")

@@ -7,6 +7,7 @@ JSON-2 with an API key on 19.0) through a plan, an apply and a doctor run."""
 from __future__ import annotations
 
 import json
+import shutil
 import xmlrpc.client
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -63,8 +64,8 @@ def test_every_call_carries_lang_en_us(make_project: Callable[..., Path], tmp_pa
     server.ensure_database("harmonizer_east", fixture="demo-east")
     app_wire = Recording(server)
     root = make_project(version)
-    for path in (root / "sites").glob("*.yaml"):
-        path.unlink()
+    for path in (root / "sites").iterdir():  # site files and their site-local resource folders
+        shutil.rmtree(path) if path.is_dir() else path.unlink()
     secret = SANDBOX_API_KEYS["admin"] if protocol == "json2" else "admin"
     with start(app_wire) as running:
         (root / "sites" / "remote.yaml").write_text(
