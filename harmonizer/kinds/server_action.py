@@ -58,11 +58,12 @@ TYPES_16 = frozenset({"code", "next_activity", "multi"})
 KEYS_17 = frozenset({"webhook_url", "webhook_fields", "update_path", "evaluation_type", "value"})
 
 
-#: The template keys Odoo 17-19 compute ``ir.actions.server.name`` from, with ``name`` itself
-#: (``fields_get`` depends: state, activity_summary, activity_type_id, crud_model_id <- model_id, update_path,
-#: value, evaluation_type, webhook_url).
-NAME_GROUP = frozenset({"name", "model", "type", "activity_summary", "activity_type", "update_path", "value",
-                        "evaluation_type", "webhook_url"})
+#: ``name`` and the template keys Odoo 17-19 compute ``ir.actions.server.name`` from directly
+#: (``fields_get`` depends: activity_summary, activity_type_id (19), value, evaluation_type,
+#: webhook_url). Not type, model or update path: they reach the name also through computed
+#: fields (crud_model_id, update_field_id) that Odoo 18 recomputes after the write, renaming the
+#: action even when the name is written with them (checked on real 18.0).
+NAME_GROUP = frozenset({"name", "activity_summary", "activity_type", "value", "evaluation_type", "webhook_url"})
 
 
 class ServerAction(Kind):
