@@ -24,6 +24,7 @@ from dataclasses import replace
 
 from harmonizer import __version__
 from harmonizer.errors import HarmonizerError, TransportError
+from harmonizer.fleet import reason_of, seed_sandboxes
 from harmonizer.model import DesiredState
 from harmonizer.odoo.session import OdooSession
 from harmonizer.plan.impact import add_impacts
@@ -57,7 +58,7 @@ def run_drift(app: Harmonizer, selectors: list[str], *, concurrency: int = DEFAU
         names = shard.pick(names)
     for name in names:
         event(name, "queued")
-    seeding_failed = _seed_sandboxes(app, names)
+    seeding_failed = seed_sandboxes(app, names, lambda n, reason: SiteDrift(n, SiteStatus.ERROR, error=reason))
     results: dict[str, SiteDrift] = dict(seeding_failed)
     todo = [n for n in names if n not in results]
     if todo:
@@ -78,9 +79,9 @@ def check_site(app: Harmonizer, name: str, *, today: dt.date | None = None,
     try:
         result = _check(app, name, today, event)
     except TransportError as exc:
-        result = SiteDrift(name, SiteStatus.UNREACHABLE, error=_reason(exc, name))
+        result = SiteDrift(name, SiteStatus.UNREACHABLE, error=reason_of(exc, name))
     except HarmonizerError as exc:
-        result = SiteDrift(name, SiteStatus.ERROR, error=_reason(exc, name))
+        result = SiteDrift(name, SiteStatus.ERROR, error=reason_of(exc, name))
     except Exception as exc:  # a bug must not take the other sites down: report it as this site's error
         result = SiteDrift(name, SiteStatus.ERROR,
                            error=f"internal error ({exc.__class__.__name__}: {(str(exc).splitlines() or [''])[0]})")
@@ -119,28 +120,6 @@ def _with_impacts(app: Harmonizer, plan: SitePlan, desired: DesiredState, sessio
         return add_impacts(plan, desired, session.reader(), session.version.major, app.impact, uid=session.uid)
     except HarmonizerError:
         return plan
-
-
-def _seed_sandboxes(app: Harmonizer, names: list[str]) -> dict[str, SiteDrift]:
-    """Seed every sandbox database first, serially; a site whose seeding fails is an error."""
-    from harmonizer.sandboxes import ensure_sandbox
-
-    failed: dict[str, SiteDrift] = {}
-    for name in names:
-        site = app.project.sites[name]
-        if not site.odoo.is_sandbox:
-            continue
-        try:
-            ensure_sandbox(app, site)
-        except HarmonizerError as exc:
-            failed[name] = SiteDrift(name, SiteStatus.ERROR, error=_reason(exc, name))
-    return failed
-
-
-def _reason(exc: HarmonizerError, site: str) -> str:
-    text = exc.one_line()
-    prefix = f"site {site}: "
-    return text[len(prefix):] if text.startswith(prefix) else text
 
 
 def _now() -> str:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from harmonizer import __version__
 from harmonizer.errors import HarmonizerError, TransportError
+from harmonizer.fleet import reason_of, seed_sandboxes
 
 from .definitions import definitions
 from .findings import findings
@@ -86,29 +87,6 @@ def _check(app: Harmonizer, name: str, now: dt.datetime, event: Event) -> SiteHe
         thresholds=defs.thresholds.model_dump(mode="json"), crons=reading.crons, automations=reading.automations,
         approvals=reading.approvals, event_window_hours=defs.thresholds.event_window_hours, events=reading.events,
         exceptions=reading.exceptions, findings=found, round_trips=round_trips)
-
-
-def seed_sandboxes(app: Harmonizer, names: list[str], failed: Callable[[str, str], SiteHealth]) -> dict:
-    """Seed every sandbox database first, serially (seeding must not race with itself); a site
-    whose seeding fails gets ``failed(site, reason)``."""
-    from harmonizer.sandboxes import ensure_sandbox
-
-    out = {}
-    for name in names:
-        site = app.project.sites[name]
-        if not site.odoo.is_sandbox:
-            continue
-        try:
-            ensure_sandbox(app, site)
-        except HarmonizerError as exc:
-            out[name] = failed(name, reason_of(exc, name))
-    return out
-
-
-def reason_of(exc: HarmonizerError, site: str) -> str:
-    text = exc.one_line()
-    prefix = f"site {site}: "
-    return text[len(prefix):] if text.startswith(prefix) else text
 
 
 def _iso(moment: dt.datetime) -> str:

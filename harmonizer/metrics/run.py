@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 from harmonizer import __version__
 from harmonizer.errors import HarmonizerError, TransportError
+from harmonizer.fleet import reason_of, seed_sandboxes
 from harmonizer.health.definitions import definitions
-from harmonizer.health.run import reason_of, seed_sandboxes
 
 from .compute import merge, periods, split_of, week_starts, weeks_of
 from .model import MetricsReport, Series
