@@ -15,27 +15,27 @@ from typing import Any
 
 import click
 
-from harmonizer.commands.common import app_from, color_enabled, handle_errors, selectors_from, stderr, with_selectors
+from harmonizer.commands.common import app_from, color_enabled, handle_errors, selectors_from, with_selectors
 from harmonizer.commands.impact_options import apply_impact_options, with_impact_options
-
-FORMATS = ["text", "json", "markdown", "html"]
-CONCURRENCY_ENV = "HARMONIZER_DRIFT_CONCURRENCY"
-DEFAULT_CONCURRENCY = 8  # harmonizer.drift.DEFAULT_CONCURRENCY, without importing the engine at start-up
+from harmonizer.commands.report_options import (
+    concurrency_limit,
+    concurrency_option,
+    format_options,
+    notify_options,
+    post_summary,
+    progress_option,
+    require_out_for_html,
+    write_report,
+)
 
 
 def _emit(report, fmt: str, out: Path | None, pages: dict[str, Path | None] | None = None) -> None:  # type: ignore[no-untyped-def]
     from harmonizer.render.drift_formats import render_drift
 
-    if fmt == "html" and out is None:
-        raise click.UsageError("--format html needs --out FILE (one self-contained page)")
+    require_out_for_html(fmt, out)
     links = _site_links(report, out, pages or {}) if fmt == "html" and out is not None else None
     text = render_drift(report, fmt, color=color_enabled() and fmt == "text" and out is None, links=links)
-    if out is None:
-        click.echo(text, nl=False)
-        return
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
-    stderr(f"Wrote the drift report ({fmt}) to {out}.")
+    write_report(text, out, "drift report", fmt)
 
 
 def _site_links(report, out: Path, pages: dict[str, Path | None]) -> dict[str, list[tuple[str, str]]]:  # type: ignore[no-untyped-def]
@@ -55,28 +55,14 @@ def _site_links(report, out: Path, pages: dict[str, Path | None]) -> dict[str, l
     return links
 
 
-def _notify(report, url: str | None, timeout: float, attempts: int) -> None:  # type: ignore[no-untyped-def]
-    if not url:
-        return
-    from harmonizer.drift.notify import notify, summary_payload
-
-    result = notify(url, summary_payload(report), timeout=timeout, attempts=attempts)
-    stderr(("" if result.ok else "Warning: ") + result.message())
-
-
 def register(group: click.Group) -> None:
     @group.command("drift")
     @with_selectors
-    @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
-    @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
-    @click.option("--concurrency", type=click.IntRange(min=1), default=None,
-                  help=f"Sites read at once (default {DEFAULT_CONCURRENCY}, or ${CONCURRENCY_ENV}).")
+    @format_options
+    @concurrency_option
     @click.option("--shard", help="Check only shard I of N (e.g. 1/4): a stable subset by site name.")
-    @click.option("--notify", "notify_url", help="POST the JSON summary to this webhook URL.")
-    @click.option("--notify-timeout", type=float, default=10.0, show_default=True)
-    @click.option("--notify-attempts", type=click.IntRange(min=1, max=10), default=3, show_default=True)
-    @click.option("--progress/--no-progress", default=None,
-                  help="Per-site progress on stderr (default: on; rich on a terminal, plain lines otherwise).")
+    @notify_options
+    @progress_option
     @click.option("--health-page", type=click.Path(dir_okay=False, path_type=Path),
                   help="HTML: link each site to its section of this health page (default: health.html beside --out).")
     @click.option("--metrics-page", type=click.Path(dir_okay=False, path_type=Path),
@@ -103,7 +89,10 @@ def register(group: click.Group) -> None:
         else:
             report = _run(ctx, selectors_from(selectors, sites, tags), concurrency, shard, progress, impact)
         _emit(report, fmt, out, {"health": health_page, "metrics": metrics_page})
-        _notify(report, notify_url, notify_timeout, notify_attempts)
+        if notify_url:
+            from harmonizer.drift.notify import summary_payload
+
+            post_summary(notify_url, summary_payload(report), notify_timeout, notify_attempts)
         sys.exit(report.exit_code)
 
 
@@ -125,7 +114,7 @@ def _run(ctx: click.Context, chosen: list[str], concurrency: int | None, shard: 
 
     app = app_from(ctx)
     apply_impact_options(app, impact)
-    limit = concurrency or int(os.environ.get(CONCURRENCY_ENV) or DEFAULT_CONCURRENCY)
+    limit = concurrency_limit(concurrency)
     picked = parse_shard(shard) if shard else None
     with progress_display(sys.stderr, enabled=progress) as display:
         return run_drift(app, chosen, concurrency=limit, shard=picked, on_event=display.event)

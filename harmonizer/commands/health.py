@@ -8,43 +8,31 @@ other error; a failed ``--notify`` is reported on stderr and never changes the e
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 import click
 
-from harmonizer.commands.common import app_from, color_enabled, handle_errors, selectors_from, stderr, with_selectors
-
-FORMATS = ["text", "json", "markdown", "html"]
-CONCURRENCY_ENV = "HARMONIZER_DRIFT_CONCURRENCY"
-DEFAULT_CONCURRENCY = 8
-
-
-def _write(text: str, out: Path | None, what: str, fmt: str) -> None:
-    if out is None:
-        click.echo(text, nl=False)
-        return
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
-    stderr(f"Wrote the {what} ({fmt}) to {out}.")
-
-
-def _limit(concurrency: int | None) -> int:
-    return concurrency or int(os.environ.get(CONCURRENCY_ENV) or DEFAULT_CONCURRENCY)
+from harmonizer.commands.common import app_from, color_enabled, handle_errors, selectors_from, with_selectors
+from harmonizer.commands.report_options import (
+    concurrency_limit,
+    concurrency_option,
+    format_options,
+    notify_options,
+    post_summary,
+    progress_option,
+    require_out_for_html,
+    write_report,
+)
 
 
 def register(group: click.Group) -> None:
     @group.command("health")
     @with_selectors
-    @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
-    @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
-    @click.option("--concurrency", type=click.IntRange(min=1), default=None,
-                  help=f"Sites read at once (default {DEFAULT_CONCURRENCY}, or ${CONCURRENCY_ENV}).")
-    @click.option("--notify", "notify_url", help="POST the JSON summary to this webhook URL.")
-    @click.option("--notify-timeout", type=float, default=10.0, show_default=True)
-    @click.option("--notify-attempts", type=click.IntRange(min=1, max=10), default=3, show_default=True)
-    @click.option("--progress/--no-progress", default=None, help="Per-site progress on stderr (default: on).")
+    @format_options
+    @concurrency_option
+    @notify_options
+    @progress_option
     @click.pass_context
     @handle_errors
     def health(ctx: click.Context, selectors: tuple[str, ...], sites: tuple[str, ...], tags: tuple[str, ...],
@@ -55,20 +43,17 @@ def register(group: click.Group) -> None:
         from harmonizer.render.health_formats import render_health
         from harmonizer.render.rollout_progress import progress_display
 
-        if fmt == "html" and out is None:
-            raise click.UsageError("--format html needs --out FILE (one self-contained page)")
+        require_out_for_html(fmt, out)
         app = app_from(ctx)
         with progress_display(sys.stderr, enabled=progress) as display:
-            report = app.health(selectors_from(selectors, sites, tags), concurrency=_limit(concurrency),
+            report = app.health(selectors_from(selectors, sites, tags), concurrency=concurrency_limit(concurrency),
                                 on_event=display.event)
-        _write(render_health(report, fmt, color=color_enabled() and fmt == "text" and out is None), out,
-               "health report", fmt)
+        write_report(render_health(report, fmt, color=color_enabled() and fmt == "text" and out is None), out,
+                     "health report", fmt)
         if notify_url:
-            from harmonizer.drift.notify import notify
             from harmonizer.health.notify import summary_payload
 
-            result = notify(notify_url, summary_payload(report), timeout=notify_timeout, attempts=notify_attempts)
-            stderr(("" if result.ok else "Warning: ") + result.message())
+            post_summary(notify_url, summary_payload(report), notify_timeout, notify_attempts)
         sys.exit(report.exit_code)
 
     @group.command("metrics")
@@ -78,11 +63,9 @@ def register(group: click.Group) -> None:
     @click.option("--compare", "compare", multiple=True,
                   help="Groups side by side instead of sites: `--compare tag=pilot tag=rest` (selectors after it "
                        "are groups too; tag=T, site=a,b). 'rest' is every site in no earlier group.")
-    @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
-    @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
-    @click.option("--concurrency", type=click.IntRange(min=1), default=None,
-                  help=f"Sites read at once (default {DEFAULT_CONCURRENCY}, or ${CONCURRENCY_ENV}).")
-    @click.option("--progress/--no-progress", default=None, help="Per-site progress on stderr (default: on).")
+    @format_options
+    @concurrency_option
+    @progress_option
     @click.pass_context
     @handle_errors
     def metrics(ctx: click.Context, selectors: tuple[str, ...], sites: tuple[str, ...], tags: tuple[str, ...],
@@ -93,8 +76,7 @@ def register(group: click.Group) -> None:
         from harmonizer.render.metrics_formats import render_metrics
         from harmonizer.render.rollout_progress import progress_display
 
-        if fmt == "html" and out is None:
-            raise click.UsageError("--format html needs --out FILE (one self-contained page)")
+        require_out_for_html(fmt, out)
         app = app_from(ctx)
         groups: list[str] | None = None
         chosen = selectors_from(selectors, sites, tags)
@@ -103,7 +85,7 @@ def register(group: click.Group) -> None:
             groups = [*compare, *selectors]
             chosen = selectors_from((), sites, tags)
         with progress_display(sys.stderr, enabled=progress) as display:
-            report = app.metrics(chosen, weeks=weeks, compare=groups, concurrency=_limit(concurrency),
+            report = app.metrics(chosen, weeks=weeks, compare=groups, concurrency=concurrency_limit(concurrency),
                                  on_event=display.event)
-        _write(render_metrics(report, fmt), out, "metrics report", fmt)
+        write_report(render_metrics(report, fmt), out, "metrics report", fmt)
         sys.exit(report.exit_code)
