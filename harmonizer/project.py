@@ -12,7 +12,6 @@ of one command, and sites sharing a database, reuse that session; ``close()`` (o
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import threading
 from collections.abc import Callable, Iterator, Mapping
@@ -26,6 +25,7 @@ from harmonizer.config import load_project
 from harmonizer.errors import ConfigError, ConfigErrors, HarmonizerError, SiteError
 from harmonizer.model import DesiredState
 from harmonizer.plan.impact_options import ImpactOptions
+from harmonizer.timestamps import utc_stamp
 
 if TYPE_CHECKING:
     from harmonizer.apply.executor import ApplyResult, Progress
@@ -103,6 +103,16 @@ class Harmonizer:
         if self._project is None:
             self._project = load_project(self.root)
         return self._project
+
+    def pinned(self, pins: Mapping[str, str]) -> Harmonizer:
+        """This project as if each site of ``pins`` (site -> template version) pinned that version
+        in its file (files untouched; ``rollout`` moving sites to a version). The copy has this
+        one's settings and shares its Odoo sessions (one login per database for the command)."""
+        other = Harmonizer(self.root, self.env)
+        other.lock_ttl, other.check_coupling, other.impact = self.lock_ttl, self.check_coupling, self.impact
+        other._slots, other._slots_lock = self._slots, self._slots_lock
+        other._project = self.project.with_pins(dict(pins)) if pins else self.project
+        return other
 
     @property
     def sandbox_home(self) -> Path:
@@ -238,7 +248,7 @@ class Harmonizer:
             sites.append(self._share(site_plan, shared))
         if targets:
             check_targets_found(sites, targets)
-        return Plan(tuple(sites), tuple(failures), _now(), __version__)
+        return Plan(tuple(sites), tuple(failures), utc_stamp(), __version__)
 
     def _share(self, site_plan: SitePlan, shared: dict[tuple[tuple[str, str], str], str]) -> SitePlan:
         """Sites of one database share its database-level records: the first site in a plan
@@ -382,10 +392,6 @@ def _one_line(exc: HarmonizerError, site: str) -> str:
         if text.startswith(prefix):
             return text[len(prefix):]
     return text
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _major(version: str) -> int:

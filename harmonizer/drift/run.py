@@ -19,74 +19,53 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from harmonizer import __version__
-from harmonizer.errors import HarmonizerError, TransportError
-from harmonizer.fleet import reason_of, seed_sandboxes
+from harmonizer.errors import HarmonizerError
+from harmonizer.fleet import check_sites, guarded, quiet
 from harmonizer.model import DesiredState
-from harmonizer.odoo.session import OdooSession
 from harmonizer.plan.impact import add_impacts
 from harmonizer.plan.live import LiveReader
 from harmonizer.plan.model import SitePlan
 from harmonizer.plan.planner import plan_site
-from harmonizer.project import Harmonizer
+from harmonizer.timestamps import utc_stamp
 
 from .classify import classify
 from .model import DriftReport, SiteDrift, SiteStatus
 from .shard import Shard
+
+if TYPE_CHECKING:
+    from harmonizer.odoo.session import OdooSession
+    from harmonizer.project import Harmonizer
 
 DEFAULT_CONCURRENCY = 8
 
 DriftEvent = Callable[[str, str], None]
 
 
-def _quiet(_site: str, _stage: str) -> None:
-    return None
-
-
 def run_drift(app: Harmonizer, selectors: list[str], *, concurrency: int = DEFAULT_CONCURRENCY,
               shard: Shard | None = None, today: dt.date | None = None,
               on_event: DriftEvent | None = None) -> DriftReport:
     """The drift report of the selected sites (of ``shard`` only, when given), in name order."""
-    if concurrency < 1:
-        raise HarmonizerError(f"concurrency must be at least 1, got {concurrency}")
-    event = on_event or _quiet
     names = app.select(selectors)
     if shard is not None:
         names = shard.pick(names)
-    for name in names:
-        event(name, "queued")
-    seeding_failed = seed_sandboxes(app, names, lambda n, reason: SiteDrift(n, SiteStatus.ERROR, error=reason))
-    results: dict[str, SiteDrift] = dict(seeding_failed)
-    todo = [n for n in names if n not in results]
-    if todo:
-        with ThreadPoolExecutor(max_workers=min(concurrency, len(todo)), thread_name_prefix="drift") as pool:
-            for site in pool.map(lambda n: check_site(app, n, today=today, on_event=event), todo):
-                results[site.site] = site
-    for name, failed in seeding_failed.items():
-        event(name, "failed")
-        results[name] = failed
-    return DriftReport(sites=tuple(results[n] for n in names), created_at=_now(),
+    results = check_sites(app, names, lambda n: _check(app, n, today, on_event or quiet), _failed,
+                          concurrency=concurrency, on_event=on_event, thread_name="drift")
+    return DriftReport(sites=tuple(results[n] for n in names), created_at=utc_stamp(),
                        harmonizer_version=__version__, shard=str(shard) if shard else None)
 
 
 def check_site(app: Harmonizer, name: str, *, today: dt.date | None = None,
                on_event: DriftEvent | None = None) -> SiteDrift:
     """One site's drift; never raises for a problem with the site (it becomes its status)."""
-    event = on_event or _quiet
-    try:
-        result = _check(app, name, today, event)
-    except TransportError as exc:
-        result = SiteDrift(name, SiteStatus.UNREACHABLE, error=reason_of(exc, name))
-    except HarmonizerError as exc:
-        result = SiteDrift(name, SiteStatus.ERROR, error=reason_of(exc, name))
-    except Exception as exc:  # a bug must not take the other sites down: report it as this site's error
-        result = SiteDrift(name, SiteStatus.ERROR,
-                           error=f"internal error ({exc.__class__.__name__}: {(str(exc).splitlines() or [''])[0]})")
-    event(name, "done" if result.checked else "failed")
-    return result
+    return guarded(name, lambda n: _check(app, n, today, on_event or quiet), _failed, on_event)
+
+
+def _failed(name: str, reason: str, unreachable: bool) -> SiteDrift:
+    return SiteDrift(name, SiteStatus.UNREACHABLE if unreachable else SiteStatus.ERROR, error=reason)
 
 
 def _check(app: Harmonizer, name: str, today: dt.date | None, event: DriftEvent) -> SiteDrift:
@@ -121,6 +100,3 @@ def _with_impacts(app: Harmonizer, plan: SitePlan, desired: DesiredState, sessio
     except HarmonizerError:
         return plan
 
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 from harmonizer import __version__
-from harmonizer.errors import HarmonizerError, TransportError
-from harmonizer.fleet import reason_of, seed_sandboxes
+from harmonizer.fleet import check_sites, guarded, quiet
+from harmonizer.timestamps import utc_stamp
 
 from .definitions import definitions
 from .findings import findings
@@ -29,45 +28,24 @@ DEFAULT_CONCURRENCY = 8
 Event = Callable[[str, str], None]
 
 
-def _quiet(_site: str, _stage: str) -> None:
-    return None
-
-
 def run_health(app: Harmonizer, selectors: list[str], *, concurrency: int = DEFAULT_CONCURRENCY,
                now: dt.datetime | None = None, on_event: Event | None = None) -> HealthReport:
     """The health report of the selected sites, in name order."""
-    if concurrency < 1:
-        raise HarmonizerError(f"concurrency must be at least 1, got {concurrency}")
-    event = on_event or _quiet
     moment = (now or dt.datetime.now(dt.UTC)).replace(tzinfo=None, microsecond=0)
     names = app.select(selectors)
-    for name in names:
-        event(name, "queued")
-    results: dict[str, SiteHealth] = seed_sandboxes(app, names, lambda n, reason: SiteHealth(
-        n, HealthStatus.ERROR, error=reason))
-    todo = [n for n in names if n not in results]
-    if todo:
-        with ThreadPoolExecutor(max_workers=min(concurrency, len(todo)), thread_name_prefix="health") as pool:
-            for site in pool.map(lambda n: check_site(app, n, now=moment, on_event=event), todo):
-                results[site.site] = site
-    return HealthReport(sites=tuple(results[n] for n in names), created_at=_iso(dt.datetime.now(dt.UTC)),
+    results = check_sites(app, names, lambda n: _check(app, n, moment, on_event or quiet), _failed,
+                          concurrency=concurrency, on_event=on_event, thread_name="health")
+    return HealthReport(sites=tuple(results[n] for n in names), created_at=utc_stamp(),
                         harmonizer_version=__version__)
 
 
 def check_site(app: Harmonizer, name: str, *, now: dt.datetime, on_event: Event | None = None) -> SiteHealth:
     """One site's health; never raises for a problem with the site (it becomes its status)."""
-    event = on_event or _quiet
-    try:
-        result = _check(app, name, now, event)
-    except TransportError as exc:
-        result = SiteHealth(name, HealthStatus.UNREACHABLE, error=reason_of(exc, name))
-    except HarmonizerError as exc:
-        result = SiteHealth(name, HealthStatus.ERROR, error=reason_of(exc, name))
-    except Exception as exc:  # a bug must not take the other sites down
-        result = SiteHealth(name, HealthStatus.ERROR,
-                            error=f"internal error ({exc.__class__.__name__}: {(str(exc).splitlines() or [''])[0]})")
-    event(name, "done" if result.checked else "failed")
-    return result
+    return guarded(name, lambda n: _check(app, n, now, on_event or quiet), _failed, on_event)
+
+
+def _failed(name: str, reason: str, unreachable: bool) -> SiteHealth:
+    return SiteHealth(name, HealthStatus.UNREACHABLE if unreachable else HealthStatus.ERROR, error=reason)
 
 
 def _check(app: Harmonizer, name: str, now: dt.datetime, event: Event) -> SiteHealth:
@@ -83,11 +61,8 @@ def _check(app: Harmonizer, name: str, now: dt.datetime, event: Event) -> SiteHe
     return SiteHealth(
         site=name, status=HealthStatus.FINDINGS if found else HealthStatus.HEALTHY, template=desired.template,
         template_version=desired.template_version, url=site.odoo.url, database=site.odoo.database,
-        odoo_version=version, company=desired.scope.company, checked_at=_iso(now),
+        odoo_version=version, company=desired.scope.company, checked_at=utc_stamp(now),
         thresholds=defs.thresholds.model_dump(mode="json"), crons=reading.crons, automations=reading.automations,
         approvals=reading.approvals, event_window_hours=defs.thresholds.event_window_hours, events=reading.events,
         exceptions=reading.exceptions, findings=found, round_trips=round_trips)
 
-
-def _iso(moment: dt.datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")

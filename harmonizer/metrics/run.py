@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from harmonizer import __version__
-from harmonizer.errors import HarmonizerError, TransportError
-from harmonizer.fleet import reason_of, seed_sandboxes
+from harmonizer.errors import HarmonizerError
+from harmonizer.fleet import check_sites, quiet
 from harmonizer.health.definitions import definitions
+from harmonizer.timestamps import utc_stamp
 
 from .compute import merge, periods, split_of, week_starts, weeks_of
 from .model import MetricsReport, Series
@@ -36,6 +36,10 @@ class _Read:
     company: str | None = None
     round_trips: int = 0
 
+    @property
+    def checked(self) -> bool:
+        return self.data is not None
+
 
 def window(now: dt.datetime, weeks: int) -> tuple[dt.datetime, dt.datetime]:
     """From the Sunday before the Monday ``weeks`` weeks before this one (so weeks starting on
@@ -49,28 +53,19 @@ def run_metrics(app: Harmonizer, selectors: list[str], *, weeks: int = DEFAULT_W
                 concurrency: int = 8, now: dt.datetime | None = None, on_event: Event | None = None) -> MetricsReport:
     if weeks < 1:
         raise HarmonizerError(f"weeks must be at least 1, got {weeks}")
-    event = on_event or (lambda _site, _stage: None)
     # Odoo stamps records with microseconds; the window ends at the next whole second, so a
     # record created a moment ago (in this very second) is in it.
     moment = (now or dt.datetime.now(dt.UTC)).replace(tzinfo=None, microsecond=0) + dt.timedelta(seconds=1)
     names = app.select(selectors)
     groups = _groups(app, names, compare or [])
     start, end = window(moment, weeks)
-    for name in names:
-        event(name, "queued")
-    failed = seed_sandboxes(app, names, lambda n, reason: _Read(n, None, "error", reason))
-    results: dict[str, _Read] = dict(failed)
-    todo = [n for n in names if n not in results]
-    if todo:
-        with ThreadPoolExecutor(max_workers=min(concurrency, len(todo)), thread_name_prefix="metrics") as pool:
-            for read in pool.map(lambda n: _read_site(app, n, start, end, event), todo):
-                results[read.site] = read
+    results = check_sites(app, names, lambda n: _read_site(app, n, start, end, on_event or quiet), _failed,
+                          concurrency=concurrency, on_event=on_event, thread_name="metrics")
     sites = tuple(_series(results[n], weeks, end) for n in names)
     group_series = tuple(_group(label, selector, [results[n] for n in members], weeks, end)
                          for label, selector, members in groups)
-    return MetricsReport(weeks=weeks, window_start=start.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                         window_end=end.strftime("%Y-%m-%dT%H:%M:%SZ"), sites=sites, groups=group_series,
-                         created_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    return MetricsReport(weeks=weeks, window_start=utc_stamp(start), window_end=utc_stamp(end), sites=sites,
+                         groups=group_series, created_at=utc_stamp(),
                          harmonizer_version=__version__)
 
 
@@ -93,24 +88,18 @@ def _groups(app: Harmonizer, names: list[str], compare: list[str]) -> list[tuple
 
 
 def _read_site(app: Harmonizer, name: str, start: dt.datetime, end: dt.datetime, event: Event) -> _Read:
-    try:
-        desired = app.render(name)
-        with app.session(name) as session:
-            event(name, "reading")
-            defs = definitions(desired, session.version.major)
-            data = MetricsReader(session.reader(), session.version.major, defs, name, desired.scope.company,
-                                 start, end).read()
-            result = _Read(name, data, odoo_version=session.version.full, company=desired.scope.company,
-                           round_trips=session.stats.round_trips)
-    except TransportError as exc:
-        result = _Read(name, None, "unreachable", reason_of(exc, name))
-    except HarmonizerError as exc:
-        result = _Read(name, None, "error", reason_of(exc, name))
-    except Exception as exc:  # a bug must not take the other sites down
-        result = _Read(name, None, "error",
-                       f"internal error ({exc.__class__.__name__}: {(str(exc).splitlines() or [''])[0]})")
-    event(name, "done" if result.data is not None else "failed")
-    return result
+    desired = app.render(name)
+    with app.session(name) as session:
+        event(name, "reading")
+        defs = definitions(desired, session.version.major)
+        data = MetricsReader(session.reader(), session.version.major, defs, name, desired.scope.company,
+                             start, end).read()
+        return _Read(name, data, odoo_version=session.version.full, company=desired.scope.company,
+                     round_trips=session.stats.round_trips)
+
+
+def _failed(name: str, reason: str, unreachable: bool) -> _Read:
+    return _Read(name, None, "unreachable" if unreachable else "error", reason)
 
 
 def _series(read: _Read, weeks: int, end: dt.datetime) -> Series:

@@ -6,7 +6,7 @@
 """
 
 from harmonizer.rollout.model import APPLIED, FAILED, NOT_STARTED, RolloutResult, SiteOutcome, WaveOutcome
-from harmonizer.rollout.run import PinnedHarmonizer, run_rollout
+from harmonizer.rollout.run import run_rollout
 from harmonizer.rollout.spec import RolloutSpec, Wave, WaveSpec, load_rollout, resolve_waves, waves_from_selectors
 from harmonizer.rollout.state import RolloutState, open_state, state_path
 
@@ -14,7 +14,6 @@ __all__ = [
     "APPLIED",
     "FAILED",
     "NOT_STARTED",
-    "PinnedHarmonizer",
     "RolloutResult",
     "RolloutSpec",
     "RolloutState",

@@ -22,28 +22,19 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from harmonizer.config.pins import write_pin
 from harmonizer.errors import HarmonizerError
-from harmonizer.project import STATE_DIR, Harmonizer
 
 from .model import APPLIED, FAILED, NOT_STARTED, RolloutResult, SiteOutcome, WaveOutcome
 from .spec import RolloutSpec, Wave, resolve_waves
 from .state import RolloutState, open_state
 
+if TYPE_CHECKING:
+    from harmonizer.project import Harmonizer
+
 RolloutEvent = Callable[..., None]
-
-
-class PinnedHarmonizer(Harmonizer):
-    """The project as if the given sites already pinned their target version (files untouched)."""
-
-    def __init__(self, base: Harmonizer, pins: dict[str, str]) -> None:
-        super().__init__(base.root, base.env)
-        self._pinned = base.project.with_pins(pins) if pins else base.project
-
-    @property
-    def project(self):  # type: ignore[no-untyped-def,override]
-        return self._pinned
 
 
 def _quiet(_site: str, _stage: str, _detail: str = "") -> None:
@@ -56,8 +47,8 @@ def run_rollout(app: Harmonizer, spec: RolloutSpec, *, on_event: RolloutEvent | 
     event = on_event or _quiet
     waves = resolve_waves(spec, app.project)
     pins = {s: spec.version for w in waves for s in w.sites} if spec.version else {}
-    worker_app = PinnedHarmonizer(app, pins)
-    state = open_state(state_root or app.root / STATE_DIR, spec.name, spec.fingerprint(), spec.version,
+    worker_app = app.pinned(pins)
+    state = open_state(state_root or app.state_dir, spec.name, spec.fingerprint(), spec.version,
                        restart=restart)
     for wave in waves:
         for site in wave.sites:

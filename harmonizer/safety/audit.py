@@ -32,6 +32,7 @@ from harmonizer.apply.executor import ApplyResult
 from harmonizer.plan.model import Action, Change, FieldChange, SitePlan
 from harmonizer.safety.export import SECRET_WORD, scrub
 from harmonizer.safety.fingerprint import plan_fingerprint
+from harmonizer.timestamps import utc_stamp
 
 AUDIT_FILE = "audit.log"
 SUBJECT = "harmonizer-apply"
@@ -115,7 +116,7 @@ def build_record(plan: SitePlan, result: ApplyResult, *, who: str, kind: str = "
         })
     return AuditRecord(
         id=new_id(), kind=kind, who=who, host=socket.gethostname(),
-        when=dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), site=plan.site, database=plan.database,
+        when=utc_stamp(), site=plan.site, database=plan.database,
         url=plan.url, company_id=plan.company_id, template=plan.template,
         template_version=plan.template_version, plan_fingerprint=plan_fingerprint(plan),
         ok=result.ok and error is None, error=error, changes=changes, reverts=list(reverts or []),

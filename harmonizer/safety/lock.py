@@ -46,6 +46,7 @@ from typing import Any, Protocol
 
 from harmonizer.errors import HarmonizerError, OdooMissingError, OdooValidationError, SiteError, TransportError
 from harmonizer.plan.live import LOCK_KEY
+from harmonizer.timestamps import utc_stamp
 
 __all__ = ["LOCK_KEY", "LockHeld", "LockInfo", "acquire", "break_lock", "read_lock", "release", "site_lock"]
 MODEL = "ir.config_parameter"
@@ -122,7 +123,7 @@ def acquire(client: LockClient, site: str, owner: str, ttl: float = DEFAULT_TTL,
             journal: Path | None = None) -> LockInfo:
     """Take the lock or raise ``LockHeld`` naming its holder (see the module rules)."""
     now = _now()
-    mine = LockInfo(owner, socket.gethostname(), _fmt(now), _fmt(now + dt.timedelta(seconds=ttl)),
+    mine = LockInfo(owner, socket.gethostname(), utc_stamp(now), utc_stamp(now + dt.timedelta(seconds=ttl)),
                     secrets.token_hex(8))
     _record(journal, mine.token)
     try:
@@ -260,10 +261,6 @@ def _unlink_quietly(client: LockClient, record_id: int | None) -> None:
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
-
-
-def _fmt(when: dt.datetime) -> str:
-    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _parse(text: str) -> dt.datetime:

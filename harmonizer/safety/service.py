@@ -15,6 +15,7 @@ from harmonizer.kinds.registry import get_kind
 from harmonizer.plan.live import MODULE, LiveReader
 from harmonizer.plan.model import Plan, SitePlan
 from harmonizer.safety import adopt, audit, export, lock, rollback
+from harmonizer.timestamps import utc_stamp
 
 if TYPE_CHECKING:
     from harmonizer.apply.executor import ApplyResult
@@ -63,9 +64,8 @@ class SiteSafety:
     @staticmethod
     def as_plan(built: rollback.RollbackPlan) -> Plan:
         from harmonizer import __version__
-        from harmonizer.project import _now
 
-        return Plan((built.plan,), (), _now(), __version__)
+        return Plan((built.plan,), (), utc_stamp(), __version__)
 
     # -- import / forget --------------------------------------------------------------------
 

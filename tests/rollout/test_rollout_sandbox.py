@@ -20,7 +20,6 @@ from harmonizer.rollout import (
     APPLIED,
     FAILED,
     NOT_STARTED,
-    PinnedHarmonizer,
     load_rollout,
     run_rollout,
     waves_from_selectors,
@@ -84,7 +83,7 @@ def levers(tmp_path: Path) -> Iterator[Levers]:
 
 def _fail_apply_of_roll_b(app: Harmonizer, levers: Levers) -> None:
     """Arm an Odoo error inside roll-b's apply: after as many calls as its plan takes, plus a few."""
-    pinned = PinnedHarmonizer(app, {"roll-b": "1.1.0"})
+    pinned = app.pinned({"roll-b": "1.1.0"})
     before = levers.calls
     pinned.plan_one("roll-b")
     plan_calls = levers.calls - before
