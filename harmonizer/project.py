@@ -344,6 +344,22 @@ class Harmonizer:
                                      reverts=reverts)
                 return result
 
+    # -- fleet: drift and staged rollout (``harmonizer.drift``, ``harmonizer.rollout``) ----
+
+    def drift(self, selectors: list[str], *, concurrency: int = 8, shard: str | None = None,  # type: ignore[no-untyped-def]
+              on_event: SiteEvent | None = None):
+        """The ``DriftReport`` of the selected sites (of shard ``I/N`` only, when given)."""
+        from harmonizer.drift import parse_shard, run_drift
+
+        return run_drift(self, selectors, concurrency=concurrency, shard=parse_shard(shard) if shard else None,
+                         on_event=on_event)
+
+    def rollout(self, spec, *, restart: bool = False, on_event: Callable[..., None] | None = None):  # type: ignore[no-untyped-def]
+        """Run (or resume) the staged rollout ``spec``: the ``RolloutResult``."""
+        from harmonizer.rollout import run_rollout
+
+        return run_rollout(self, spec, on_event=on_event, restart=restart)
+
     # -- operations: health and pilot metrics (``harmonizer.health``, ``harmonizer.metrics``) --
 
     def health(self, selectors: list[str], *, concurrency: int = 8, on_event: SiteEvent | None = None):  # type: ignore[no-untyped-def]

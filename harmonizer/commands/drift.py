@@ -109,12 +109,9 @@ def _merge(files: tuple[str, ...]):  # type: ignore[no-untyped-def]
 
 def _run(ctx: click.Context, chosen: list[str], concurrency: int | None, shard: str | None,
          progress: bool | None, impact: dict[str, Any]):  # type: ignore[no-untyped-def]
-    from harmonizer.drift import parse_shard, run_drift
     from harmonizer.render.rollout_progress import progress_display
 
     app = app_from(ctx)
     apply_impact_options(app, impact)
-    limit = concurrency_limit(concurrency)
-    picked = parse_shard(shard) if shard else None
     with progress_display(sys.stderr, enabled=progress) as display:
-        return run_drift(app, chosen, concurrency=limit, shard=picked, on_event=display.event)
+        return app.drift(chosen, concurrency=concurrency_limit(concurrency), shard=shard, on_event=display.event)

@@ -36,7 +36,7 @@ def register(group: click.Group) -> None:
 
         from harmonizer.render.rollout_progress import progress_display
         from harmonizer.render.rollout_text import render_rollout_json, render_rollout_text
-        from harmonizer.rollout import load_rollout, run_rollout, waves_from_selectors
+        from harmonizer.rollout import load_rollout, waves_from_selectors
 
         if file is not None and (waves or to_version or name):
             raise click.UsageError("give either a rollout FILE or --wave/--to-version/--name, not both")
@@ -48,7 +48,7 @@ def register(group: click.Group) -> None:
             spec = replace(spec, parallelism=parallelism)
         app = app_from(ctx)
         with progress_display(sys.stderr, enabled=progress) as display:
-            result = run_rollout(app, spec, on_event=display.event, restart=restart)
+            result = app.rollout(spec, on_event=display.event, restart=restart)
         text = render_rollout_json(result) if fmt == "json" else render_rollout_text(result)
         click.echo(text, nl=False)
         if not result.ok:
