@@ -21,8 +21,12 @@ write, which live data no longer shows). A domain that is not literal data (it r
 ``user``, ``datetime``... at run time) is not counted, except ``uid`` (the session's).
 A new rule's domain that Odoo refuses is a plan error at its template line (the offline
 checks are the first guard, this is the second); an old rule Odoo refuses is simply not
-counted. Counting stops when ``timeout`` seconds have passed for the site (checked between
-counts); the rest say so.
+counted. A count Odoo denies the site's user (``AccessError``: e.g. real 17.0 refuses a
+leaf on a field reserved to groups the user lacks, such as ``res.partner.credit`` for a
+least-privilege user without accounting rights; 16.0, 18.0 and 19.0 accept it) says the
+domain is fine and the user may not count with it: that rule is not counted, the plan goes
+on (the automation itself filters its records as superuser). Counting stops when
+``timeout`` seconds have passed for the site (checked between counts); the rest say so.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from harmonizer.checks.fieldindex import field_index
-from harmonizer.errors import ConfigError, OdooError
+from harmonizer.errors import ConfigError, OdooAccessError, OdooError
 from harmonizer.model import DesiredState
 from harmonizer.plan.impact_options import ImpactOptions
 from harmonizer.plan.model import Action, Change, Impact, SitePlan
@@ -141,6 +145,8 @@ class _Context:
             after = self._count_rule(new)
         except _NotCounted as exc:
             return Impact(basis, new.model, noun, verb, None, None, window, note=str(exc))
+        except OdooAccessError as exc:
+            return Impact(basis, new.model, noun, verb, None, None, window, note=_denied(exc))
         except OdooError as exc:
             key = "filter_domain"
             raise ConfigError(f"{change.address}: {key}: Odoo refuses to count with this domain: "
@@ -151,6 +157,8 @@ class _Context:
                 before = self._count_rule(old)
             except _NotCounted as exc:
                 note = str(exc).replace("not counted", "the old rule was not counted")
+            except OdooAccessError as exc:
+                note = _denied(exc).replace("not counted", "the old rule was not counted")
             except OdooError:
                 note = "the old rule's domain cannot be counted (Odoo refuses it)"
         return Impact(basis, new.model, noun, verb, after, before, window, note)
@@ -214,6 +222,13 @@ class _Context:
         if self.company_id is not None:
             domain.insert(0, ("company_id", "=", self.company_id))
         return self.counter.count("purchase.order", domain)
+
+
+def _denied(exc: OdooAccessError) -> str:
+    """One line: Odoo denied the count to this user, naming the fields it reserves when it says."""
+    fields = [line.strip()[2:] for line in exc.message.splitlines() if line.strip().startswith("- ")]
+    why = "; ".join(fields) if fields else exc.one_line()
+    return f"not counted: Odoo denies this user the count ({why})"
 
 
 class _Uid(ast.NodeTransformer):

@@ -80,6 +80,9 @@ class VersionProfile:
     #: 19.0: a leaf on a non-stored field without a search method raises ("Cannot convert ... to
     #: SQL"); up to 18.0 it was dropped (every row matched).
     nonstored_search_error: bool = False
+    #: 17.0: a domain leaf on a field reserved to groups the user lacks is an AccessError
+    #: (``access.check_field_search``); 16.0, 18.0 and 19.0 search it.
+    field_groups_in_search: bool = False
     #: NOT NULL violation ({model_desc}, {model}, {field_desc}, {field}), ``orm.errors.MANDATORY*``.
     mandatory_message: str = MANDATORY
     #: Group labels that differ from 17.0's in AccessError texts (``access.GROUP_LABELS_19``).
@@ -177,6 +180,7 @@ def _build(version: str) -> VersionProfile:
         name_search_domain="domain" if major >= 19 else "args",
         domain_words=dict(DOMAIN_WORDS_19 if major >= 19 else DOMAIN_WORDS_17),
         nonstored_search_error=major >= 19,
+        field_groups_in_search=major == 17,
         mandatory_message=MANDATORY_19 if major >= 19 else MANDATORY,
         group_labels=dict(GROUP_LABELS_19) if major >= 19 else {},
         jsonrpc_controller="JSONRPC" if major >= 19 else "RPC",

@@ -78,6 +78,7 @@ class SearchMixin:
         if field is None:
             raise value_error(self.env.profile.domain_words["field"].format(model=self.name, field=name,
                                                                             leaf=repr(tuple(leaf))))
+        access.check_field_search(self.env, self.name, name)
         parent = self._delegation(name)
         if parent is not None:
             link, comodel = parent
