@@ -25,7 +25,6 @@ from typing import Any, Protocol
 from harmonizer.errors import HarmonizerError, OdooBusy, SiteError, TransportError
 from harmonizer.kinds.base import Kind
 from harmonizer.kinds.registry import KINDS
-from harmonizer.kinds.values import same
 from harmonizer.plan.live import MODULE, NO_ARCHIVE_FILTER
 from harmonizer.plan.model import REDACTED, Action, Change, SitePlan
 from harmonizer.plan.resolve import Resolver
@@ -164,8 +163,9 @@ class Executor:
         for fchange in change.fields:
             if fchange.secret and fchange.before == REDACTED:
                 continue  # a saved plan keeps no secret, not even the old one: nothing to compare
-            live = kind.field_map(fchange.key, self.major).vtype.live(row.get(fchange.field), Resolver())
-            if not same(live, fchange.before):
+            vtype = kind.field_map(fchange.key, self.major).vtype
+            live = vtype.live(row.get(fchange.field), Resolver())
+            if not vtype.same(live, fchange.before):
                 out.append(f"{change.address} {fchange.key}")
         return out
 

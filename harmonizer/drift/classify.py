@@ -198,9 +198,9 @@ def _fields(kind: Kind, resource: Resource, body: dict[str, Any], std_body: dict
         else:
             readable, live_value = read_live(fmap.vtype, row.get(fmap.field), live.resolver)
             live_text = _text(fmap, live_value, secret) if readable or secret else raw_text(live_value)
-            if not readable or not same_or_not(live_value, site_value):
+            if not readable or not same_or_not(fmap.vtype, live_value, site_value):
                 cls = DriftClass.DRIFT
-            elif not same_or_not(site_value, std_value):
+            elif not same_or_not(fmap.vtype, site_value, std_value):
                 cls = DriftClass.SANCTIONED
             else:
                 cls = DriftClass.STANDARD

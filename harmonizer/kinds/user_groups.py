@@ -3,8 +3,8 @@
 Bound, not owned: the user (found by login among internal users) is the site's own; harmonizer
 never creates, archives or deletes a user, and never removes a group. The resource says
 which groups the user must be *in*; groups the user holds besides are left alone, so the
-canonical desired value is an *includes* value (``{"includes": [refs]}``), which
-``harmonizer.kinds.values.same`` treats as satisfied by any group list containing them.
+canonical desired value is an *includes* value (``{"includes": [refs]}``), which the value
+type's ``same`` treats as satisfied by any group list containing them.
 Written as link commands ``(4, id)``. Compiled from ``access_policy`` roles with
 ``enforce: required_roles`` (see ``harmonizer.policy.access``); a template may also declare
 it by hand.
@@ -22,13 +22,16 @@ from pydantic import Field
 
 from harmonizer.kinds.base import Body, FieldMap, Kind
 from harmonizer.kinds.refs import UnresolvedReference
-from harmonizer.kinds.values import INCLUDES, Lookup, ValueType, ref
+from harmonizer.kinds.values import Lookup, ValueType, ref, ref_key
 from harmonizer.model import Level
 
 if TYPE_CHECKING:
     from harmonizer.plan.resolve import Resolver
 
 XMLID_LOOKUP = ("ir.model.data", "xmlid")
+#: Key of an *includes* canonical value (``{"includes": [refs]}``): satisfied by any list of
+#: references that contains every one of them (a user's groups: harmonizer adds, never removes).
+INCLUDES = "includes"
 #: At most this many group labels are shown for a user's live groups.
 SHOWN = 4
 
@@ -36,6 +39,12 @@ SHOWN = 4
 class UserGroupsBody(Body):
     login: str = Field(min_length=1)
     groups: list[str] = Field(min_length=1, description="groups by external ID (module.name) the user must be in")
+
+
+def _includes(value: Any) -> list[Any] | None:
+    if isinstance(value, dict) and set(value) == {INCLUDES}:
+        return list(value[INCLUDES])
+    return None
 
 
 def _label(resolver: Resolver, record_id: int) -> str:
@@ -61,6 +70,18 @@ class GroupsIncluded(ValueType):
     def live(self, raw: Any, resolver: Resolver) -> Any:
         ids = sorted(int(v) for v in raw or [] if isinstance(v, int) and not isinstance(v, bool))
         return [ref("res.groups", i, _label(resolver, i)) for i in ids]
+
+    def same(self, a: Any, b: Any) -> bool:
+        """An includes value equals a list that contains every reference it names (and another
+        includes value naming the same references); two lists compare as lists."""
+        wanted_a, wanted_b = _includes(a), _includes(b)
+        if wanted_a is None and wanted_b is None:
+            return bool(ref_key(a) == ref_key(b))
+        if wanted_a is not None and wanted_b is not None:
+            return bool(ref_key(wanted_a) == ref_key(wanted_b))
+        wanted, held = (wanted_a, b) if wanted_a is not None else (wanted_b, a)
+        held_keys = {repr(k) for k in ref_key(held if isinstance(held, list) else [])}
+        return all(repr(ref_key(w)) in held_keys for w in wanted or [])
 
     def to_odoo(self, after: Any, before: Any, ids: dict[str, int]) -> Any:
         wanted = after.get(INCLUDES, []) if isinstance(after, dict) else after or []

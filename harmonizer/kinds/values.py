@@ -37,44 +37,26 @@ def ref(model: str, record_id: int | None, label: str, address: str | None = Non
     return out
 
 
-#: Key of an *includes* canonical value (``{"includes": [refs]}``): satisfied by any list of
-#: references that contains every one of them (a user's groups: harmonizer adds, never removes).
-INCLUDES = "includes"
-
-
-def _ref_key(value: Any) -> Any:
+def ref_key(value: Any) -> Any:
+    """What a canonical value compares by: references by (model, id), lists as sorted keys."""
     if isinstance(value, dict) and "model" in value:
         if value.get("id") is None:
             return ("pending", value.get("address"))
         return (value["model"], value["id"])
     if isinstance(value, list):
-        return sorted((_ref_key(v) for v in value), key=repr)
+        return sorted((ref_key(v) for v in value), key=repr)
     return value
-
-
-def _includes(value: Any) -> list[Any] | None:
-    if isinstance(value, dict) and set(value) == {INCLUDES}:
-        return list(value[INCLUDES])
-    return None
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
 def same(a: Any, b: Any) -> bool:
-    """Equality of canonical values (references compare by model and id only); an *includes*
-    value equals a list that contains every reference it names (and another includes value
-    naming the same references)."""
+    """Equality of canonical values (references compare by model and id only). A value type
+    whose values compare otherwise says so in its own ``same``."""
     if type(a) in _PLAIN and type(b) in _PLAIN:  # the common case: no reference inside
         return bool(a == b)
-    wanted_a, wanted_b = _includes(a), _includes(b)
-    if wanted_a is None and wanted_b is None:
-        return _ref_key(a) == _ref_key(b)
-    if wanted_a is not None and wanted_b is not None:
-        return _ref_key(wanted_a) == _ref_key(wanted_b)
-    wanted, held = (wanted_a, b) if wanted_a is not None else (wanted_b, a)
-    held_keys = {repr(k) for k in _ref_key(held if isinstance(held, list) else [])}
-    return all(repr(_ref_key(w)) in held_keys for w in wanted or [])
+    return bool(ref_key(a) == ref_key(b))
 
 
 #: What a value type raises on a value of a shape it was not built for (a live value a newer or
@@ -106,10 +88,10 @@ def read_live(vtype: ValueType, raw: Any, resolver: Resolver) -> tuple[bool, Any
         return False, raw
 
 
-def same_or_not(a: Any, b: Any) -> bool:
-    """``same``, False for values that cannot be compared at all."""
+def same_or_not(vtype: ValueType, a: Any, b: Any) -> bool:
+    """``vtype.same``, False for values that cannot be compared at all."""
     try:
-        return same(a, b)
+        return vtype.same(a, b)
     except UNREADABLE:
         return False
 
@@ -122,6 +104,11 @@ class ValueType(ABC):
 
     @abstractmethod
     def live(self, raw: Any, resolver: Resolver) -> Any: ...
+
+    def same(self, a: Any, b: Any) -> bool:
+        """Whether two canonical values of this type are equal (a live value satisfies a desired
+        one); by default ``same``."""
+        return same(a, b)
 
     def to_odoo(self, after: Any, before: Any, ids: dict[str, int]) -> Any:
         """The write value for ``after``; ``ids`` maps addresses created during apply to ids."""

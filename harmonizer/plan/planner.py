@@ -27,7 +27,7 @@ from harmonizer.errors import SiteError
 from harmonizer.kinds.base import Kind
 from harmonizer.kinds.refs import ResourceRefs, UnresolvedReference
 from harmonizer.kinds.registry import KINDS
-from harmonizer.kinds.values import same, show
+from harmonizer.kinds.values import show
 from harmonizer.model import DesiredState, Resource, address_of
 from harmonizer.plan.live import MODULE, LiveSnapshot
 from harmonizer.plan.model import REDACTED, Action, Change, FieldChange, SitePlan
@@ -126,7 +126,7 @@ class Planner:
                 continue
             else:
                 before = fmap.vtype.live(row.get(fmap.field), self.resolver)
-                if same(before, after):
+                if fmap.vtype.same(before, after):
                     continue
             fields.append(FieldChange(
                 key=fmap.key, field=fmap.field, before=before, after=after,

@@ -21,7 +21,7 @@ from typing import Any
 from harmonizer.errors import SiteError
 from harmonizer.kinds.base import Kind
 from harmonizer.kinds.registry import KINDS
-from harmonizer.kinds.values import same, show
+from harmonizer.kinds.values import show
 from harmonizer.plan.live import MODULE, NO_ARCHIVE_FILTER
 from harmonizer.plan.model import REDACTED, Action, Change, FieldChange, SitePlan
 from harmonizer.plan.resolve import Resolver
@@ -155,7 +155,7 @@ def _change(site: str, kind: Kind, target: Target, row: dict[str, Any] | None, r
         if key not in maps:
             continue
         current = maps[key].vtype.live(row.get(maps[key].field), Resolver())
-        (kept if same(current, value) else changed).append(key)
+        (kept if maps[key].vtype.same(current, value) else changed).append(key)
     if not changed:
         return None
     group = {k for g in kind.write_together if g & set(changed) for k in g}

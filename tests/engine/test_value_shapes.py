@@ -52,7 +52,7 @@ def test_no_shape_breaks_display_or_classification(shape: Any) -> None:
         readable, value = read_live(vtype, shape, resolver)
         shown = show(vtype, value) if readable else raw_text(value)
         assert isinstance(shown, str), name
-        assert isinstance(same_or_not(value, shape), bool), name
+        assert isinstance(same_or_not(vtype, value, shape), bool), name
 
 
 def test_an_unreadable_value_is_shown_raw_with_a_note() -> None:

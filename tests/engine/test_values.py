@@ -74,3 +74,19 @@ def test_resource_refs_write_only_the_difference(resolver: Resolver) -> None:
     commands = refs.to_odoo(desired, live, {"server_action.b": 11})
     assert commands == [(4, 11), (3, 77)]  # link the new one, unlink the stray: never (6, 0, ids)
     assert refs.depends_on(["a", "b"]) == ["server_action.a", "server_action.b"]
+
+
+def test_a_user_groups_value_is_satisfied_by_any_list_holding_its_groups() -> None:
+    """The *includes* comparison belongs to the group value type; plain ``same`` stays equality."""
+    from harmonizer.kinds.user_groups import INCLUDES, GroupsIncluded
+    from harmonizer.kinds.values import ref
+
+    groups = GroupsIncluded()
+    sales, stock, other = (ref("res.groups", i, f"g{i}") for i in (11, 12, 13))
+    wanted = {INCLUDES: [sales, stock]}
+    assert groups.same(wanted, [other, stock, sales])
+    assert groups.same([stock, sales, other], wanted)
+    assert not groups.same(wanted, [sales, other])
+    assert groups.same(wanted, {INCLUDES: [stock, sales]})
+    assert not groups.same([sales], [sales, stock])
+    assert not same(wanted, [other, stock, sales])
