@@ -6,10 +6,17 @@ the write lock up front (``BEGIN IMMEDIATE``) so concurrent writers queue on SQL
 timeout instead of failing half-way; reads use a deferred transaction. File databases open
 one connection per call (safe across threads and processes); an in-memory database has a
 single connection guarded by a lock, so its calls are serialised.
+
+A served stand-in (``harmonizer sandbox serve``) keeps its file connections open between calls
+(``keep_connections``): opening one costs more than a whole small call (SQLite parses the
+schema on first use). A kept connection is dropped when the file is replaced (its inode
+changes) or the database is closed. While connections are kept the write-ahead log is not
+folded into the main file: copy a served database with its ``-wal`` file, or stop the server.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -45,14 +52,20 @@ def create_tables(conn: sqlite3.Connection, schema: Schema) -> None:
                  "secret TEXT NOT NULL)")
 
 
+#: Idle connections a database keeps (``keep_connections``); more concurrent calls open more.
+KEPT_CONNECTIONS = 8
+
+
 class Database:
     """One Odoo database: its name, where it lives and how to open a transaction on it."""
 
-    def __init__(self, name: str, path: Path | None) -> None:
+    def __init__(self, name: str, path: Path | None, keep_connections: bool = False) -> None:
         self.name = name
         self.path = path
         self._lock = threading.RLock()
         self._memory: sqlite3.Connection | None = None
+        self.keep_connections = keep_connections
+        self._idle: list[tuple[sqlite3.Connection, tuple[int, int]]] = []
         if path is None:
             self._memory = self._connect(":memory:")
 
@@ -74,11 +87,54 @@ class Database:
                 yield from self._run(self._memory, write)
             return
         assert self.path is not None
+        if self.keep_connections:
+            yield from self._kept(write)
+            return
         conn = self._connect(str(self.path))
         try:
             conn.execute("PRAGMA journal_mode=WAL")
             yield from self._run(conn, write)
         finally:
+            conn.close()
+
+    def _file_id(self) -> tuple[int, int] | None:
+        try:
+            stat = os.stat(str(self.path))
+        except OSError:
+            return None
+        return stat.st_dev, stat.st_ino
+
+    def _kept(self, write: bool) -> Iterator[sqlite3.Connection]:
+        """A transaction on an idle kept connection to the current file (or a new one)."""
+        file_id = self._file_id()
+        conn = None
+        with self._lock:
+            while self._idle:
+                candidate, opened_on = self._idle.pop()
+                if opened_on == file_id:
+                    conn = candidate
+                    break
+                candidate.close()  # the file was replaced or removed: a connection to the old one
+        if conn is None:
+            conn = self._connect(str(self.path))
+            conn.execute("PRAGMA journal_mode=WAL")
+            file_id = self._file_id()
+        try:
+            yield from self._run(conn, write)
+        except BaseException:
+            conn.close()
+            raise
+        with self._lock:
+            if file_id is not None and len(self._idle) < KEPT_CONNECTIONS:
+                self._idle.append((conn, file_id))
+                return
+        conn.close()
+
+    def close_idle(self) -> None:
+        """Close the kept connections (the next call opens a new one)."""
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for conn, _file_id in idle:
             conn.close()
 
     @staticmethod
@@ -106,6 +162,7 @@ class Database:
             self._memory.deserialize(data)
 
     def close(self) -> None:
+        self.close_idle()
         if self._memory is not None:
             self._memory.close()
             self._memory = None

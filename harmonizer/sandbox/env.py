@@ -29,25 +29,29 @@ def now_string() -> str:
 
 class Env:
     def __init__(self, store: Store, profile: VersionProfile, uid: int, context: dict[str, Any] | None = None,
-                 *, su: bool = False, dbname: str = "") -> None:
+                 *, su: bool = False, dbname: str = "", now: str | None = None) -> None:
         self.store = store
         self.profile = profile
         self.uid = uid
         self.context: dict[str, Any] = dict(context or {})
         self.su = su or uid == SUPERUSER_ID
         self.dbname = dbname
-        self.now = now_string()
+        #: The call's time (derived environments share it, as Odoo's transaction has one now).
+        self.now = now or now_string()
         self._names: dict[tuple[str, int], str] = {}
+        self._sudo: Env | None = None
 
     # -- derived environments --------------------------------------------------------------
     def sudo(self) -> Env:
-        env = Env(self.store, self.profile, self.uid, self.context, su=True, dbname=self.dbname)
-        env._names = self._names
-        return env
+        if self._sudo is None:  # one per environment: display names ask for it once per value
+            self._sudo = Env(self.store, self.profile, self.uid, self.context, su=True, dbname=self.dbname,
+                             now=self.now)
+            self._sudo._names = self._names
+        return self._sudo
 
     def with_context(self, **values: Any) -> Env:
         env = Env(self.store, self.profile, self.uid, {**self.context, **values}, su=self.su,
-                  dbname=self.dbname)
+                  dbname=self.dbname, now=self.now)
         env._names = self._names
         return env
 
@@ -118,12 +122,17 @@ class Env:
         return str(self.context.get("lang") or "en_US")
 
     # -- display names (cached for the call; dropped on every write) -------------------------
-    def display_names(self, model: str, ids: list[int]) -> dict[int, str]:
+    def display_names(self, model: str, ids: list[int],
+                      fetched: dict[int, dict[str, Any]] | None = None) -> dict[int, str]:
+        """Names by id (ids that do not exist are left out); ``fetched``: rows already read."""
         missing = [i for i in ids if (model, i) not in self._names]
         if missing:
             spec = self.spec(model)
             hooks = self.hooks(model)
-            rows = self.store.rows(spec, missing)
+            if fetched is not None and all(i in fetched for i in missing):
+                rows = {i: fetched[i] for i in missing}
+            else:
+                rows = self.store.rows(spec, missing)
             for rec_id, row in rows.items():
                 self._names[(model, rec_id)] = hooks.display_name(self, row)
         return {i: self._names[(model, i)] for i in ids if (model, i) in self._names}

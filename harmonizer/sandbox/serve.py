@@ -170,7 +170,7 @@ def serve(home: Path, port: int, host: str = DEFAULT_HOST, version: str = "17.0"
     """
     from harmonizer.sandbox.service import SandboxServer
 
-    sandbox = SandboxServer(home, version=version)
+    sandbox = SandboxServer(home, version=version, keep_connections=True)
     app = WireApp(sandbox, levers if levers is not None else Levers.from_env())
     httpd = SandboxHTTPServer(app, host, port)
     if stop is not None:

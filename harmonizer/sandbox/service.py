@@ -57,8 +57,10 @@ def as_server_exception(exc: Exception) -> ServerException:
 
 
 class SandboxServer:
-    def __init__(self, home: Path | None, version: str = "17.0") -> None:
+    def __init__(self, home: Path | None, version: str = "17.0", keep_connections: bool = False) -> None:
         self.home = Path(home) if home is not None else None
+        #: Keep file connections open between calls (``Database``; what ``sandbox serve`` does).
+        self.keep_connections = keep_connections
         self.profile = load_profile(version)
         self._dbs: dict[str, Database] = {}
         self._lock = threading.Lock()
@@ -77,7 +79,7 @@ class SandboxServer:
             path = self._path(name)
             if path is None or not DB_NAME.match(name) or not path.exists():
                 raise operational_error(name)
-            self._dbs[name] = Database(name, path)
+            self._dbs[name] = Database(name, path, keep_connections=self.keep_connections)
             return self._dbs[name]
 
     def list_databases(self) -> list[str]:
@@ -93,7 +95,7 @@ class SandboxServer:
         with self._lock:
             if name in self._dbs or (self._path(name) is not None and self._path(name).exists()):  # type: ignore[union-attr]
                 return
-            db = Database(name, self._path(name))
+            db = Database(name, self._path(name), keep_connections=self.keep_connections)
             try:
                 with db.transaction(write=True) as conn:
                     create_tables(conn, self.profile.schema)

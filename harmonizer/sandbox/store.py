@@ -72,6 +72,27 @@ class Store:
                                                 chunk)))
         return out
 
+    def rows_matching(self, spec: ModelSpec, where: dict[str, list[list[Any]]]) -> dict[int, dict[str, Any]]:
+        """Rows whose every ``column`` equals one of each of its value lists (SQL equality), by id.
+
+        The longest list is sent in chunks; a list longer than a chunk besides it is left out
+        of the SQL (the rows are then a superset: callers evaluate their whole domain on them).
+        """
+        lists = [(column, list(values)) for column, alternatives in where.items() for values in alternatives]
+        if any(not values for _column, values in lists):
+            return {}
+        lists.sort(key=lambda item: len(item[1]))
+        column, longest = lists.pop()
+        others = [(name, values) for name, values in lists if len(values) <= 500]
+        tests = "".join(f" AND {_q(name)} IN ({', '.join('?' for _ in values)})" for name, values in others)
+        params = [value for _name, values in others for value in values]
+        out: dict[int, dict[str, Any]] = {}
+        for chunk in _chunks(longest):
+            marks = ", ".join("?" for _ in chunk)
+            out.update(_by_id(self.conn.execute(
+                f"SELECT * FROM {spec.table} WHERE {_q(column)} IN ({marks}){tests}", chunk + params)))
+        return out
+
     def existing(self, spec: ModelSpec, ids: Iterable[int]) -> set[int]:
         found: set[int] = set()
         for chunk in _chunks([i for i in ids if isinstance(i, int)]):

@@ -29,14 +29,17 @@ class ReadMixin:
                 raise invalid_field(self.name, name, template)
 
     def _read(self: Model, ids: list[int], fields: list[str] | None = None) -> list[dict[str, Any]]:
+        unique_ids = [i for i in dict.fromkeys(ids) if isinstance(i, int)]
+        rows_by_id = self.env.store.rows(self.spec, unique_ids)
+        return self._read_rows([rows_by_id[i] for i in unique_ids if i in rows_by_id], fields)
+
+    def _read_rows(self: Model, rows: list[dict[str, Any]], fields: list[str] | None = None) -> list[dict[str, Any]]:
+        """``_read`` of rows already fetched (column form, distinct, in the order to answer)."""
         if fields:
             self._check_field_names(fields, reading=True)
             names = [n for n in dict.fromkeys(fields) if n != "id"]
         else:
             names = [n for n, f in self.spec.fields.items() if n != "id" and f.type not in SKIPPED_BY_DEFAULT]
-        unique_ids = [i for i in dict.fromkeys(ids) if isinstance(i, int)]
-        rows_by_id = self.env.store.rows(self.spec, unique_ids)
-        rows = [rows_by_id[i] for i in unique_ids if i in rows_by_id]
         result: list[dict[str, Any]] = [{"id": row["id"]} for row in rows]
         for name in names:
             values = self._field_values(self.spec.fields[name], rows)
@@ -45,6 +48,13 @@ class ReadMixin:
         return result
 
     def _field_values(self: Model, field: FieldSpec, rows: list[dict[str, Any]]) -> list[Any]:
+        if field.has_column and field.type == "many2one" and field.relation in self.env:
+            # to_read's many2one rule, with the display names asked once for the whole column
+            values = [row.get(field.name) for row in rows]
+            names = self.env.sudo().display_names(field.relation, list(dict.fromkeys(
+                v for v in values if v is not None)))
+            empty = empty_read(field)
+            return [empty if v is None else [v, names[v]] if v in names else False for v in values]
         if field.has_column:
             return [to_read(self.env, field, row.get(field.name)) for row in rows]
         if field.is_x2many and not field.store:  # a computed x2many (19.0's all_group_ids)
@@ -65,7 +75,8 @@ class ReadMixin:
                 [p for p in parent_ids if p], [field.name])}
             return [parents[p][field.name] if p in parents else empty_read(field) for p in parent_ids]
         if field.name == "display_name":
-            names = self.env.sudo().display_names(self.name, [row["id"] for row in rows])
+            names = self.env.sudo().display_names(self.name, [row["id"] for row in rows],
+                                                  {row["id"]: row for row in rows})
             return [names.get(row["id"], False) for row in rows]
         return [empty_read(field) for _row in rows]
 

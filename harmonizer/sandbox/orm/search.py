@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from harmonizer.sandbox import access
 from harmonizer.sandbox.exceptions import value_error
 from harmonizer.sandbox.orm import domain as dom
-from harmonizer.sandbox.orm.fields import column_to_python
+from harmonizer.sandbox.orm.fields import JSON_TYPES, column_to_python
 
 if TYPE_CHECKING:
     from harmonizer.sandbox.orm.model import Model
@@ -24,6 +24,11 @@ NO_COMPANY_RULE = frozenset({"res.users", "res.config.settings", "res.company"})
 class SearchMixin:
     def _search(self: Model, domain: Any, offset: int = 0, limit: int | None = None,
                 order: str | None = None) -> list[int]:
+        return [row["id"] for row in self._search_rows(domain, offset, limit, order)]
+
+    def _search_rows(self: Model, domain: Any, offset: int = 0, limit: int | None = None,
+                     order: str | None = None) -> list[dict[str, Any]]:
+        """The rows (column form) ``_search`` finds, in its order (``search_read`` reads them)."""
         normal = dom.normalize(domain, self.env.profile.domain_words)
         rows = self._candidate_rows(normal)
         rows = self._apply_rules(rows, normal)
@@ -32,25 +37,34 @@ class SearchMixin:
         ordered = ordered[offset or 0:]
         if limit:
             ordered = ordered[:limit]
-        return [row["id"] for row in ordered]
+        return ordered
 
     def _candidate_rows(self: Model, normal: list[Any]) -> dict[int, dict[str, Any]]:
         """The rows a search must look at. A domain that is a plain conjunction (no ``|``, no
-        ``!``) with a leaf ``(text field, '=' or 'in', text values)`` can only match rows holding
-        one of those values: SQLite selects them (same equality as ``domain.compare`` for text
-        columns); the whole domain is still evaluated on them. Otherwise: every row."""
-        if not any(token in ("|", "!") for token in normal if isinstance(token, str)):
-            for token in normal:
-                if not isinstance(token, tuple) or len(token) != 3:
-                    continue
-                left, operator, right = token
-                field = self.spec.fields.get(left) if isinstance(left, str) else None
-                values = right if operator == "in" else [right] if operator == "=" else None
-                if (field is not None and field.type in ("char", "selection") and field.has_column
-                        and self._delegation(left) is None and isinstance(values, list | tuple) and values
-                        and all(isinstance(v, str) and v for v in values)):
-                    return self.env.store.rows_where(self.spec, left, values)
-        return self.env.store.rows(self.spec)
+        ``!``) can only match rows that satisfy each of its leaves ``(text field, '=' or 'in',
+        text values)`` and ``('id', '=' or 'in', ints)``: SQLite selects them (same equality as
+        ``domain.compare`` for text columns and ids); the whole domain is still evaluated on them.
+        Otherwise: every row."""
+        if any(token in ("|", "!") for token in normal if isinstance(token, str)):
+            return self.env.store.rows(self.spec)
+        where: dict[str, list[Any]] = {}
+        for token in normal:
+            if not isinstance(token, tuple) or len(token) != 3:
+                continue
+            left, operator, right = token
+            field = self.spec.fields.get(left) if isinstance(left, str) else None
+            values = right if operator == "in" else [right] if operator == "=" else None
+            if field is None or not isinstance(values, list | tuple):
+                continue
+            if left == "id":
+                if all(type(v) is int and -(2**63) <= v < 2**63 for v in values):  # SQLite's integers
+                    where.setdefault("id", []).append(values)
+            elif (field.type in ("char", "selection") and field.has_column and self._delegation(left) is None
+                    and values and all(isinstance(v, str) and v for v in values)):
+                where.setdefault(left, []).append(values)
+        if not where:
+            return self.env.store.rows(self.spec)
+        return self.env.store.rows_matching(self.spec, where)
 
     def _apply_rules(self: Model, rows: dict[int, dict[str, Any]], normal: list[Any]) -> dict[int, dict[str, Any]]:
         fields = self.spec.fields
@@ -180,6 +194,13 @@ class SearchMixin:
 
     # -- order -------------------------------------------------------------------------------
     def _sort(self: Model, rows: list[dict[str, Any]], order: str | None) -> list[dict[str, Any]]:
+        terms = self._order_terms(order)
+        if any(descending or self.spec.fields[name].type in JSON_TYPES for name, descending in terms):
+            return self._sort_passes(rows, terms)
+        return self._sort_once(rows, terms)
+
+    def _order_terms(self: Model, order: str | None) -> list[tuple[str, bool]]:
+        """(field, descending) of an order (the model's by default), ``id`` last unless named."""
         spec_text = order or self.hooks.order or "id"
         terms = []
         for part in spec_text.split(","):
@@ -193,12 +214,24 @@ class SearchMixin:
             terms.append((name, descending))
         if not any(name == "id" for name, _ in terms):
             terms.append(("id", False))
+        return terms
+
+    def _sort_passes(self: Model, rows: list[dict[str, Any]], terms: list[tuple[str, bool]]) -> list[dict[str, Any]]:
+        """By id, then one stable sort per term from the last one."""
         result = sorted(rows, key=lambda r: r["id"])
         for name, descending in reversed(terms):
             keyer = self._sort_key(name)
             # NULLs sort last ascending and first descending, as in PostgreSQL
             result.sort(key=lambda r, k=keyer: k(r), reverse=descending)
         return result
+
+    def _sort_once(self: Model, rows: list[dict[str, Any]], terms: list[tuple[str, bool]]) -> list[dict[str, Any]]:
+        """``_sort_passes`` of ascending terms as one sort on the whole key, ties by id."""
+        keyers = [self._sort_key(name) for name, _descending in terms]
+        if len(keyers) == 1:
+            first = keyers[0]
+            return sorted(rows, key=lambda r: (first(r), r["id"]))
+        return sorted(rows, key=lambda r: (*(k(r) for k in keyers), r["id"]))
 
     def _sort_key(self: Model, name: str) -> Any:
         field = self.spec.fields[name]
@@ -214,8 +247,16 @@ class SearchMixin:
                 return (0, self.env.sudo().display_names(comodel, [value]).get(value, ""))
             return by_name
 
-        def plain(row: dict[str, Any]) -> tuple[int, Any]:
-            value = column_to_python(field, row.get(name))
+        if field.type == "boolean" or field.type in JSON_TYPES:
+            def converted(row: dict[str, Any]) -> tuple[int, Any]:
+                value = column_to_python(field, row.get(name))
+                if value is None:
+                    return (1, 0)
+                return (0, value.lower() if isinstance(value, str) else value)
+            return converted
+
+        def plain(row: dict[str, Any]) -> tuple[int, Any]:  # column_to_python is the identity here
+            value = row.get(name)
             if value is None:
                 return (1, 0)
             return (0, value.lower() if isinstance(value, str) else value)

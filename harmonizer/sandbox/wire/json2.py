@@ -37,13 +37,13 @@ from harmonizer.sandbox.exceptions import (
 from harmonizer.sandbox.orm.model import public_names
 from harmonizer.sandbox.wire import faults
 from harmonizer.sandbox.wire.json2_sigs import BindError, bind, signature
+from harmonizer.sandbox.wire.marshal import json_answer
 from harmonizer.sandbox.wire.protocol import (
     HTML_CONTENT_TYPE,
     JSON_CONTENT_TYPE,
     DecodedCall,
     HttpRequest,
     HttpResponse,
-    plain_value,
 )
 
 WRONG_SHAPE = "Did you mean POST /json/2/<model>/<method>?"
@@ -103,7 +103,7 @@ def error_body(exc: ServerException) -> dict[str, Any]:
 
 
 def _json(status: int, value: Any, headers: dict[str, str] | None = None) -> HttpResponse:
-    body = json.dumps(plain_value(value), ensure_ascii=False).encode("utf-8")
+    body = json_answer(value).encode("utf-8")  # = json.dumps(plain_value(value), ensure_ascii=False)
     return HttpResponse(status, JSON_CONTENT_TYPE, body, headers or {})
 
 

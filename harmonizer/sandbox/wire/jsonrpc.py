@@ -17,13 +17,13 @@ from typing import Any
 
 from harmonizer.sandbox.exceptions import ServerException
 from harmonizer.sandbox.wire import faults
+from harmonizer.sandbox.wire.marshal import json_answer
 from harmonizer.sandbox.wire.protocol import (
     HTML_CONTENT_TYPE,
     JSON_CONTENT_TYPE,
     DecodedCall,
     HttpRequest,
     HttpResponse,
-    plain_value,
 )
 
 
@@ -67,7 +67,7 @@ class JsonRpcEndpoint:
     def encode_result(self, call: DecodedCall, result: Any) -> HttpResponse:
         answer: dict[str, Any] = {"jsonrpc": "2.0", "id": call.request_id}
         if result is not None:
-            answer["result"] = plain_value(result)
+            answer["result"] = result  # plain_value'd by json_answer, in the same pass
         try:
             return _json(answer)
         except (TypeError, ValueError) as exc:  # a value JSON cannot carry
@@ -83,5 +83,5 @@ class JsonRpcEndpoint:
 
 
 def _json(answer: dict[str, Any]) -> HttpResponse:
-    body = json.dumps(answer, ensure_ascii=False).encode("utf-8")
+    body = json_answer(answer).encode("utf-8")
     return HttpResponse(200, JSON_CONTENT_TYPE, body)

@@ -16,12 +16,12 @@ from typing import Any
 
 from harmonizer.sandbox.exceptions import ServerException
 from harmonizer.sandbox.wire import faults
+from harmonizer.sandbox.wire.marshal import xmlrpc_response
 from harmonizer.sandbox.wire.protocol import (
     XML_CONTENT_TYPE,
     DecodedCall,
     HttpRequest,
     HttpResponse,
-    plain_value,
 )
 
 
@@ -41,7 +41,7 @@ class XmlRpcEndpoint:
 
     def encode_result(self, call: DecodedCall, result: Any) -> HttpResponse:
         try:
-            text = xmlrpc.client.dumps((plain_value(result),), methodresponse=True, allow_none=False)
+            text = xmlrpc_response(result)  # = dumps((plain_value(result),), ...), in one pass
         except Exception as exc:  # marshalling failures (None, int keys, overflow) become faults
             return self.encode_error(call, faults.from_python(exc))
         return _xml(text)
