@@ -11,10 +11,11 @@ drift check with concurrency C and with concurrency 1. A script printing figures
 from __future__ import annotations
 
 import argparse
-import shutil
 import tempfile
 import time
 from pathlib import Path
+
+from _standins import VERSION, copy_database, write_template
 
 from harmonizer.drift import DriftReport, run_drift
 from harmonizer.odoo import register_sandbox, unregister_sandbox
@@ -22,18 +23,9 @@ from harmonizer.project import Harmonizer
 from harmonizer.sandbox.service import SandboxServer
 from harmonizer.sandbox.wire import Levers, WireApp
 
-VERSION = "17.0"
-
 
 def make_project(root: Path, sites: int, resources: int) -> list[str]:
-    template = root / "site_templates" / "bench"
-    template.mkdir(parents=True)
-    (template / "template.yaml").write_text('name: bench\nversion: "1.0.0"\nvariables: {}\n')
-    lines = ["system_parameter:"]
-    for i in range(resources):
-        lines += [f"  param_{i:04d}:", f"    key: bench.param.{i:04d}", f'    value: "value {i}"']
-    (template / "parameters.yaml").write_text("\n".join(lines) + "\n")
-    (root / "sites").mkdir()
+    write_template(root, resources)
     names = [f"bench-{i:02d}" for i in range(sites)]
     for name in names:
         (root / "sites" / f"{name}.yaml").write_text(
@@ -48,11 +40,9 @@ def seed(root: Path, names: list[str]) -> Path:
     app.apply_site(app.plan_one(first))
     home = root / ".harmonizer" / "sandbox" / VERSION
     source = first.replace("-", "_")
-    files = [p for p in home.iterdir() if p.name.startswith(source + ".") and not p.name.endswith(".seeded")]
     for name in names[1:]:
         database = name.replace("-", "_")
-        for path in files:
-            shutil.copy(path, home / path.name.replace(source, database, 1))
+        copy_database(home, source, home, database)
         (home / f"{database}.seeded").write_text("seeded\n")
     return home
 
