@@ -23,6 +23,7 @@ from harmonizer.sandbox.wire.protocol import (
     HttpRequest,
     HttpResponse,
 )
+from harmonizer.sandbox.wire.unmarshal import loads_call
 
 
 class XmlRpcEndpoint:
@@ -34,7 +35,7 @@ class XmlRpcEndpoint:
     def decode(self, request: HttpRequest, route_args: Mapping[str, str]) -> DecodedCall:
         service = route_args["service"]
         try:
-            params, method = xmlrpc.client.loads(request.body, use_builtin_types=True)
+            params, method = loads_call(request.body)  # = xmlrpc.client.loads(body, use_builtin_types=True)
         except Exception as exc:  # any parser failure is the client's fault, reported as code 1
             return DecodedCall(service=service, error=faults.from_python(exc))
         return DecodedCall(service=service, method=method or "", params=list(params))
