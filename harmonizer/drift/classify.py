@@ -19,6 +19,9 @@ disagree): the site's ``DesiredState``, the template rendered with its defaults
 - A template resource the site excludes is ``excluded`` (the exclusion's owner, reason and
   expiry, and the record harmonizer still owns for it, if any) instead of orphaned or
   missing; once the exclusion has expired it is ``drift``.
+- A resource that does not exist on the site's Odoo version (its ``odoo_versions``) is not
+  part of the site's drift, nor are other resources' links to it: the plan leaves them out
+  too (a NOOP saying so).
 - Who and when come from the live record's ``write_uid``/``write_date``.
 - Values are display texts; a key rendered from a secret is always redacted, and so is any
   sensitive field of an orphan (no template says what it holds).
@@ -43,6 +46,7 @@ from harmonizer.kinds.values import raw_text, read_live, same_or_not, show
 from harmonizer.model import DesiredState, Exclusion, Resource
 from harmonizer.plan.live import LiveSnapshot
 from harmonizer.plan.model import REDACTED, Action, Change, SitePlan
+from harmonizer.plan.planner import without_off_version
 from harmonizer.plan.resolve import Resolver
 
 from .model import DriftClass, FieldDrift, ResourceDrift, WaiverRef, worst
@@ -58,11 +62,14 @@ def classify(desired: DesiredState, standard: DesiredState, live: LiveSnapshot, 
     today = today or dt.date.today()
     waivers = tuple(waivers)
     changes = {c.address: c for c in plan.changes}
+    off = {resource.address for resource in desired if not resource.on_version(live.major)}
     out = []
     for resource in desired:
+        if resource.address in off:
+            continue
         change = changes[resource.address]
         std = standard.resources.get(resource.address)
-        found = _resource(resource, std, change, live, waivers, today)
+        found = _resource(resource, std, change, live, waivers, today, off)
         out.append(_as_local(found, resource) if resource.local else found)
     out.extend(_excluded(address, entry, changes.get(address), live, today)
                for address, entry in desired.excluded.items())
@@ -156,11 +163,12 @@ def _who(row: dict[str, Any] | None) -> tuple[str | None, str | None]:
 
 
 def _resource(resource: Resource, std: Resource | None, change: Change, live: LiveSnapshot,
-              waivers: tuple[Waiver, ...], today: dt.date) -> ResourceDrift:
+              waivers: tuple[Waiver, ...], today: dt.date, off: set[str]) -> ResourceDrift:
     kind = KINDS[resource.kind]
-    body = kind.effective_body(resource)
+    body = without_off_version(kind, kind.effective_body(resource), off, live.major)
     # A resource reading no variable the site overrides is the standard's very object (rendered once).
-    std_body = body if std is resource else kind.effective_body(std) if std is not None else {}
+    std_body = body if std is resource else (
+        without_off_version(kind, kind.effective_body(std), off, live.major) if std is not None else {})
     base = {"address": resource.address, "kind": kind.key, "area": kind.area, "model": kind.model}
     if change.action is Action.CREATE:
         fields = _fields(kind, resource, body, std_body, None, live)

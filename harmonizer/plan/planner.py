@@ -96,15 +96,7 @@ class Planner:
                       reason=f"not on Odoo {self.major}.0 (declared for {resource.odoo_versions}){kept}")
 
     def _without_off_version(self, kind: Kind, body: dict[str, Any]) -> dict[str, Any]:
-        """``body`` without links to resources left out on this version (see ``_off_version``)."""
-        if not self.off_version:
-            return body
-        out = dict(body)
-        for fmap in kind.field_maps(self.major):
-            if isinstance(fmap.vtype, ResourceRefs) and isinstance(out.get(fmap.key), list):
-                out[fmap.key] = [n for n in out[fmap.key]
-                                 if address_of(fmap.vtype.kind, n) not in self.off_version]
-        return out
+        return without_off_version(kind, body, self.off_version, self.major)
 
     def _change(self, resource: Resource) -> Change:
         kind = KINDS[resource.kind]
@@ -302,3 +294,15 @@ def plan_site(desired: DesiredState, live: LiveSnapshot, *, url: str, database: 
         return site_plan
     findings = evaluate(desired.access, live.access, live.major, today or dt.date.today())
     return replace(site_plan, access=findings)
+
+
+def without_off_version(kind: Kind, body: dict[str, Any], off_version: set[str], major: int) -> dict[str, Any]:
+    """``body`` without links to resources left out on this version (``off_version``: their
+    addresses; see ``Planner._off_version``)."""
+    if not off_version:
+        return body
+    out = dict(body)
+    for fmap in kind.field_maps(major):
+        if isinstance(fmap.vtype, ResourceRefs) and isinstance(out.get(fmap.key), list):
+            out[fmap.key] = [n for n in out[fmap.key] if address_of(fmap.vtype.kind, n) not in off_version]
+    return out

@@ -23,8 +23,15 @@ Compiles to (names ``approval_<rule>``):
 - an ``approval`` rule -> a ``next_activity`` ``server_action`` for the approver (a login,
   or the user in a field of the record) run by an ``on_create_or_write`` automation when
   the record *crosses* into the rule's condition: its ``filter_pre_domain`` is the
-  negation of its ``filter_domain``, so an edit that keeps it above the threshold does not
-  schedule a second activity.
+  negation of the condition, so an edit that keeps it above the threshold does not
+  schedule a second activity. Its ``filter_domain`` is the condition and, first, "the
+  record has no open activity of this approval" (``open_approval_guard``): the approver
+  is asked once. Real 16.0 needs it: its automation for the order total runs twice for
+  one create or write that moves the total above the threshold (once for the write Odoo
+  makes when it recomputes the stored total while the rule's filter reads it, once for
+  the create/write itself: 16.0 does not share what the first did, 17.0+ do); the second
+  run then finds the first's activity. 16.0 evaluates a filter's conditions last to
+  first, so the guard, read last, sees it (checked on real 16.0-19.0, Dec 2026).
 
 The rule's condition is one conjunction: the exception type's own leaves, the measure
 above ``threshold``, and the optional segment, category and warehouse filters.
@@ -211,6 +218,12 @@ def pending(rule: MatrixRule) -> Domain:
     return condition(rule) + list(EXCEPTIONS[rule.exception].pending)
 
 
+def open_approval_guard(rule_name: str, rule: MatrixRule) -> Domain:
+    """"The record has no open activity of this approval" (see the module rules: it comes
+    first in the approval's filter)."""
+    return ["!", ("activity_ids.summary", "=", summary(rule_name, rule))]
+
+
 def summary(rule_name: str, rule: MatrixRule) -> str:
     """The approval activity's summary: also how escalation finds a still-open approval."""
     spec = EXCEPTIONS[rule.exception]
@@ -279,7 +292,7 @@ def _compile_rule(name: str, rule: MatrixRule, where: Location) -> list[Compiled
             "name": f"[Harmonizer] Approval matrix: approval {name}",
             "model": spec.model, "trigger": "on_create_or_write",
             "filter_pre_domain": domain_text(negate(wanted)),
-            "filter_domain": domain_text(wanted),
+            "filter_domain": domain_text(open_approval_guard(name, rule) + wanted),
         }
         who = rule.approver or f"the user in {rule.approver_field}"
         purpose = f"approval activity for {who} when {describe(rule)}"

@@ -83,6 +83,9 @@ class VersionProfile:
     #: 17.0: a domain leaf on a field reserved to groups the user lacks is an AccessError
     #: (``access.check_field_search``); 16.0, 18.0 and 19.0 search it.
     field_groups_in_search: bool = False
+    #: 17.0+: an automation run by a recomputation set off inside another rule's filter shares
+    #: what that rule's call has done (16.0 copies it: the rule acts twice; ``sandbox.automations``).
+    automation_feedback: bool = True
     #: NOT NULL violation ({model_desc}, {model}, {field_desc}, {field}), ``orm.errors.MANDATORY*``.
     mandatory_message: str = MANDATORY
     #: Group labels that differ from 17.0's in AccessError texts (``access.GROUP_LABELS_19``).
@@ -181,6 +184,7 @@ def _build(version: str) -> VersionProfile:
         domain_words=dict(DOMAIN_WORDS_19 if major >= 19 else DOMAIN_WORDS_17),
         nonstored_search_error=major >= 19,
         field_groups_in_search=major == 17,
+        automation_feedback=major >= 17,
         mandatory_message=MANDATORY_19 if major >= 19 else MANDATORY,
         group_labels=dict(GROUP_LABELS_19) if major >= 19 else {},
         jsonrpc_controller="JSONRPC" if major >= 19 else "RPC",

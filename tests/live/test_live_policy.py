@@ -149,15 +149,18 @@ def _cleanup(root: Path, odoo: OdooSession, orders: list[int]) -> None:
         assert not _owned(odoo)
 
 
+def _line(odoo: OdooSession, amount: float) -> tuple[int, int, dict[str, Any]]:
+    """An untaxed order line of one service product at ``amount``."""
+    product = odoo.reader().search("product.product", [("sale_ok", "=", True), ("type", "=", "service")], limit=1)[0]
+    taxes = "tax_ids" if odoo.version.major >= 19 else "tax_id"  # renamed in 19.0
+    return (0, 0, {"product_id": product, "product_uom_qty": 1, "price_unit": amount, taxes: [(6, 0, [])]})
+
+
 def _order(odoo: OdooSession, scope: dict[str, Any], amount: float, orders: list[int]) -> int:
     reader = odoo.reader()
     partner = reader.search("res.partner", [("customer_rank", ">", 0), ("is_company", "=", True)], limit=1)[0]
-    product = reader.search("product.product", [("sale_ok", "=", True), ("type", "=", "service")], limit=1)[0]
-    taxes = "tax_ids" if odoo.version.major >= 19 else "tax_id"  # renamed in 19.0
     order_id = int(odoo.writer().create("sale.order", {  # type: ignore[arg-type]
-        "partner_id": partner, "company_id": scope["company_id"],
-        "order_line": [(0, 0, {"product_id": product, "product_uom_qty": 1, "price_unit": amount,
-                               taxes: [(6, 0, [])]})],
+        "partner_id": partner, "company_id": scope["company_id"], "order_line": [_line(odoo, amount)],
     }))
     orders.append(order_id)
     return order_id
@@ -188,6 +191,10 @@ def test_an_order_above_the_approval_threshold_gets_the_approvers_activity(
     # An edit that keeps the order above the threshold does not ask twice.
     odoo.writer().write("sale.order", [large], {"note": "edited"})
     assert reader.search_count("mail.activity", [("res_model", "=", "sale.order"), ("res_id", "=", large),
+                                                 ("summary", "=", summary)]) == 1
+    # A line that pushes an order above it asks once (real 16.0 ran the rule twice for both).
+    odoo.writer().write("sale.order", [small], {"order_line": [_line(odoo, APPROVAL_ABOVE)]})
+    assert reader.search_count("mail.activity", [("res_model", "=", "sale.order"), ("res_id", "=", small),
                                                  ("summary", "=", summary)]) == 1
 
 

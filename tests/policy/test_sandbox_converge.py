@@ -1,6 +1,7 @@
 """The governance example, compiled for each sandbox site, converges on the stand-in.
 
-The stand-in stores automation code and domains but never runs them (the live suite proves
+The stand-in stores automation code but never runs it (it runs the record rules that schedule
+activities, ``harmonizer.sandbox.automations``; the live suite proves
 behaviour on a real Odoo 17): here the point is that every compiled record is accepted,
 read back as written (plan after apply is empty), and that sites sharing a database
 compile identical database-level records.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from harmonizer.sandbox import access
+from harmonizer.sandbox import access, automations
 from harmonizer.sandbox.exceptions import value_error
 from harmonizer.sandbox.orm.copies import batch
 from harmonizer.sandbox.orm.load import LoadMixin
@@ -193,12 +193,12 @@ class Model(SearchMixin, ReadMixin, WriteMixin, MetaMixin, LoadMixin):
         self.check("create")
         if isinstance(vals_list, list):
             with batch(self):  # one batch create (orm/copies.py)
-                return [self._create(vals) for vals in vals_list]
-        return self._create(vals_list)
+                return [automations.create(self, vals) for vals in vals_list]
+        return automations.create(self, vals_list)
 
     def write(self, ids: Any, vals: dict[str, Any]) -> bool:
         self.hooks.check_write_access(self.env, vals if isinstance(vals, dict) else {})
-        return self._write(_ids(ids), vals)
+        return automations.write(self, _ids(ids), vals)
 
     def unlink(self, ids: Any) -> bool:
         self.check("unlink")
