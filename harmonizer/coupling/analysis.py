@@ -221,13 +221,19 @@ def find_couplings(site_states: Iterable[DesiredState], deps: Dependencies, majo
     for write in writes:
         for identity in write.own:
             direct[(identity, write.member.field)].append(write)
+    # Each resource's writes by field (the last write of a field wins), indexed once: looking
+    # them up per write made the analysis quadratic in the number of resources.
+    fields_of: dict[tuple[str, str], dict[str, _Write]] = defaultdict(dict)
+    for write in writes:
+        fields_of[(write.member.site, write.member.address)][write.member.field] = write
     through: dict[tuple[Identity, str], list[tuple[_Write, FieldDeps, str, str]]] = defaultdict(list)
     found: list[Coupling] = []
     for write in writes:
         fdeps = deps.of(write.model, write.member.field)
         if fdeps is None:
             continue
-        for key, path, shown in _sources(write, writes, fdeps, by_state[write.member.site], live):
+        own_fields = fields_of[(write.member.site, write.member.address)]
+        for key, path, shown in _sources(own_fields, fdeps, by_state[write.member.site], live):
             through[key].append((write, fdeps, path, shown))
             found.extend(_direct_conflicts(write, fdeps, path, shown, direct.get(key, [])))
     for entries in through.values():
@@ -235,11 +241,10 @@ def find_couplings(site_states: Iterable[DesiredState], deps: Dependencies, majo
     return _unique(found)
 
 
-def _sources(write: _Write, writes: list[_Write], fdeps: FieldDeps, state: DesiredState, live: LiveIds | None
+def _sources(own_fields: Mapping[str, _Write], fdeps: FieldDeps, state: DesiredState, live: LiveIds | None
              ) -> list[tuple[tuple[Identity, str], str, str]]:
-    """The (record, field) pairs ``write``'s computed field is computed from."""
-    own_fields = {w.member.field: w for w in writes
-                  if w.member.site == write.member.site and w.member.address == write.member.address}
+    """The (record, field) pairs a computed field (``fdeps``) of a resource is computed from,
+    through the fields that resource writes (``own_fields``)."""
     out = []
     for path in fdeps.depends:
         head, _, rest = path.partition(".")
