@@ -55,9 +55,12 @@ from harmonizer.config.variables import MIN_SECRET_LENGTH, SecretSource
 from harmonizer.config.yamlio import relative
 from harmonizer.coupling.analysis import offline_couplings
 from harmonizer.errors import ConfigError, ConfigErrors, Location
+from harmonizer.memo import ByIdentity
 from harmonizer.model import DesiredState, Resource
 
 TEMPLATES_DIR = "site_templates"
+#: ``check_on_version`` per rendered state, site and version.
+_CHECKED: ByIdentity[list[ConfigError]] = ByIdentity()
 SITES_DIR = "sites"
 
 
@@ -206,8 +209,12 @@ class Project:
     def check_on_version(self, site: str, state: DesiredState, major: int) -> list[ConfigError]:
         """Domains, code and field names of ``state`` on Odoo ``major`` (the version a server
         reported): what ``validate`` could only check against every version it might be."""
-        raws = {raw.address: raw for raw in self.template_for(site).resources}
-        return check_resources(state.resources, [major], _locator(raws))
+        def check() -> list[ConfigError]:
+            raws = {raw.address: raw for raw in self.template_for(site).resources}
+            return check_resources(state.resources, [major], _locator(raws))
+
+        # A plan and the verification after its apply check the same rendered state.
+        return list(_CHECKED.get(state, (site, major), check))
 
     def _render(self, site: Site, env: Mapping[str, str], *, defaults_only: bool, placeholders: bool,
                 allow_expired: bool = True, today: str | None = None

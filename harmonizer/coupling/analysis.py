@@ -27,6 +27,7 @@ from harmonizer.kinds.base import FieldMap, Kind
 from harmonizer.kinds.refs import RecordRef, ResourceRef
 from harmonizer.kinds.registry import KINDS
 from harmonizer.kinds.values import Raw, Text
+from harmonizer.memo import ByIdentity
 from harmonizer.model import DesiredState, Level, Resource, address_of
 from harmonizer.plan.resolve import Resolver
 
@@ -182,30 +183,58 @@ def _target(fmap: FieldMap, value: Any, state: DesiredState, body: dict[str, Any
     return out, shown
 
 
+@dataclass(frozen=True)
+class _Declared:
+    """One resource of a desired state on one Odoo version: what it writes, as declared
+    (everything ``_writes`` needs that does not depend on a live read)."""
+
+    resource: Resource
+    kind: Kind
+    body: dict[str, Any]
+    maps: list[FieldMap]
+    scope_key: tuple[str, Any]
+    members: tuple[tuple[Member, FieldMap], ...]
+
+
+#: ``_declared`` per desired state and version: a plan, its verification and the next plan
+#: of one run analyse the same rendered states.
+_DECLARED: ByIdentity[list[_Declared]] = ByIdentity()
+
+
+def _declared(state: DesiredState, major: int) -> list[_Declared]:
+    return _DECLARED.get(state, major, lambda: _declare(state, major))
+
+
+def _declare(state: DesiredState, major: int) -> list[_Declared]:
+    out = []
+    for resource in state:
+        if not resource.on_version(major):
+            continue
+        base = KINDS[resource.kind]
+        try:
+            body = base.effective_body(resource)
+            kind = base.for_body(body)
+            maps = kind.field_maps(major)
+        except Exception:
+            continue
+        members = tuple((Member(state.site, resource.address, fmap.key, fmap.field, body[fmap.key],
+                                str(resource.location_of(fmap.key))), fmap)
+                        for fmap in maps if fmap.key in body and not fmap.create_only)
+        out.append(_Declared(resource, kind, body, maps, (resource.address, _scope(kind, state)), members))
+    return out
+
+
 def _writes(site_states: Iterable[DesiredState], major: int, live: LiveIds | None = None) -> list[_Write]:
     out: list[_Write] = []
     seen: set[tuple[str, Any]] = set()
     for state in site_states:
-        for resource in state:
-            if not resource.on_version(major):
-                continue
-            base = KINDS[resource.kind]
-            try:
-                body = base.effective_body(resource)
-                kind = base.for_body(body)
-                maps = kind.field_maps(major)
-            except Exception:
-                continue
-            scope_key = (resource.address, _scope(kind, state))
-            if scope_key in seen:
+        for declared in _declared(state, major):
+            if declared.scope_key in seen:
                 continue  # a database-level record declared by several sites of one database
-            seen.add(scope_key)
-            own = _own_identities(kind, resource, state, body, maps, live)
-            for fmap in maps:
-                if fmap.key in body and not fmap.create_only:
-                    member = Member(state.site, resource.address, fmap.key, fmap.field, body[fmap.key],
-                                    str(resource.location_of(fmap.key)))
-                    out.append(_Write(member, kind.model, fmap, own, body))
+            seen.add(declared.scope_key)
+            own = _own_identities(declared.kind, declared.resource, state, declared.body, declared.maps, live)
+            out.extend(_Write(member, declared.kind.model, fmap, own, declared.body)
+                       for member, fmap in declared.members)
     return out
 
 
