@@ -15,17 +15,19 @@ Rules:
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import re
 import shutil
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
+from forking import Family, family
 
+from harmonizer import project as project_module
 from harmonizer.cli import main
 from harmonizer.kinds.registry import KINDS
 from harmonizer.odoo import register_sandbox
@@ -200,7 +202,9 @@ def build_scenario(base: Path, version_key: str, kind: str) -> Scenario:
     server.ensure_database(DATABASE, fixture="demo")
     wire = WireApp(server, Levers())
     register_sandbox(DATABASE, wire)
-    args: tuple[str, ...] = ("apply", f"site={SITE}", "--auto-approve")
+    # The reference run of ``run_every_position`` waits for its case processes while it plans:
+    # the impact counts' time budget (wall clock) must not cut its requests short.
+    args: tuple[str, ...] = ("apply", f"site={SITE}", "--auto-approve", "--impact-timeout", "86400")
     if kind != "first":
         app = Harmonizer(root, env=env)
         outcome = app.apply(app.plan([SITE]))[0]
@@ -245,9 +249,14 @@ ONE_LINE_HINTS = ("may have", "nothing was written", "before writing anything", 
 
 def run_case(scenario: Scenario, mode: str, position: int) -> CaseResult:
     """Break request ``position`` with ``mode``, rerun, plan, and check what the brief requires."""
-    problems: list[str] = []
     scenario.reset([MODES[mode](position)])
-    first = scenario.cli(*scenario.args)
+    return finish_case(scenario, mode, position, scenario.cli(*scenario.args))
+
+
+def finish_case(scenario: Scenario, mode: str, position: int, first: Run) -> CaseResult:
+    """The checks of a faulted run (``first``), then the next apply, the plan after it and the
+    database's integrity."""
+    problems: list[str] = []
     call = scenario.log.get(position, "?")
     if "Traceback" in first.output or first.code not in (0, 1):
         problems.append(f"faulted run: exit {first.code}, traceback or internal error: {first.output[-300:]!r}")
@@ -337,39 +346,72 @@ def positions_of(scenario: Scenario) -> range:
 
 
 WORKERS_ENV = "HARMONIZER_FAULT_WORKERS"
-_current: tuple[Scenario, str] | None = None
-
-
-def _share(positions: list[int]) -> list[CaseResult]:
-    """One worker's positions, on its own copy of the project (audit log, sandbox markers)."""
-    assert _current is not None
-    scenario, mode = _current
-    own = scenario.root.with_name(f"{scenario.root.name}-worker-{os.getpid()}")
-    if not own.exists():
-        shutil.copytree(scenario.root, own)
-    scenario.root = own
-    return [run_case(scenario, mode, position) for position in positions]
 
 
 def workers() -> int:
-    """Processes to spread the positions over: ``$HARMONIZER_FAULT_WORKERS``, else one per CPU."""
+    """Case processes at once: ``$HARMONIZER_FAULT_WORKERS``, else one per CPU."""
     if os.environ.get(WORKERS_ENV):
         return max(1, int(os.environ[WORKERS_ENV]))
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def run_every_position(scenario: Scenario, mode: str) -> list[CaseResult]:
-    """``run_case`` at every position, in forked processes that each get a copy of the stand-in
-    (the cases are independent: each restores the scenario's snapshot first)."""
-    global _current
-    positions = list(positions_of(scenario))
-    count = min(workers(), len(positions))
-    if count <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return [run_case(scenario, mode, position) for position in positions]
-    _current = (scenario, mode)
+class ForkingLevers(Levers):
+    """The reference run's levers: just before each request position is served, one case
+    process per mode is forked (``forking``); in it, that request gets the mode's fault and
+    the process goes on as the faulted run. No fault is ever served to the parent."""
+
+    def __init__(self, modes: list[str], cases: Family) -> None:
+        super().__init__()
+        self.modes = modes
+        self.cases = cases
+
+    def next_call(self) -> tuple[int, InjectedFault | None]:
+        number, fault = super().next_call()
+        if self.cases.case is not None:  # a case process: its own fault was served already
+            return number, fault
+        for mode in self.modes:
+            if self.cases.fork(number, mode):
+                return number, MODES[mode](number)
+        return number, fault
+
+
+def _relative_root(explicit: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None) -> Path:
+    """``find_root`` keeping a relative ``--project`` relative (each case process has its own)."""
+    assert explicit is not None and not Path(explicit).is_absolute(), explicit
+    return Path(explicit)
+
+
+def run_every_position(scenario: Scenario, modes: list[str]) -> list[CaseResult]:
+    """Every (request position, mode) case of ``scenario``, forked from one reference run
+    (``forking``), at most ``workers()`` at a time; sorted by position, then mode."""
+    if not hasattr(os, "fork"):
+        return [run_case(scenario, mode, n) for n in positions_of(scenario) for mode in modes]
+    root = scenario.root
+    outbox = root.with_name(f"{root.name}-cases")
+    shutil.rmtree(outbox, ignore_errors=True)
+    scenario.reset([])
     try:
-        with multiprocessing.get_context("fork").Pool(count) as pool:
-            shares = pool.map(_share, [positions[index::count] for index in range(count)])
+        with pytest.MonkeyPatch.context() as patch, family(workers(), root, outbox) as cases:
+            patch.setattr(project_module, "find_root", _relative_root)
+            scenario.root = Path(root.name)
+            levers = ForkingLevers(modes, cases)
+            scenario.wire.levers = levers
+            clean = scenario.cli(*scenario.args)
+            if cases.case is not None:  # a case process: its rerun and checks, then it exits
+                position, mode = cases.case
+                cases.finish(lambda: finish_case(scenario, mode, position, clean))
+            assert clean.code == 0, clean.output
+            assert levers.calls == scenario.positions, (levers.calls, scenario.positions)
     finally:
-        _current = None
-    return sorted((result for share in shares for result in share), key=lambda r: r.position)
+        scenario.root = root
+    found = cases.results()
+    out = []
+    for position in positions_of(scenario):
+        for mode in modes:
+            result = found.get((position, mode), "it was never forked")
+            if not isinstance(result, CaseResult):
+                result = CaseResult(position, mode, scenario.log.get(position, "?"),
+                                    [f"the case's process failed: {result}"], recovered_in_run=False)
+            out.append(result)
+    shutil.rmtree(outbox, ignore_errors=True)
+    return out
