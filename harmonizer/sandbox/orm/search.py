@@ -7,6 +7,7 @@ without company) on models with a stored ``company_id``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from harmonizer.sandbox import access
@@ -40,31 +41,55 @@ class SearchMixin:
         return ordered
 
     def _candidate_rows(self: Model, normal: list[Any]) -> dict[int, dict[str, Any]]:
-        """The rows a search must look at. A domain that is a plain conjunction (no ``|``, no
-        ``!``) can only match rows that satisfy each of its leaves ``(text field, '=' or 'in',
-        text values)`` and ``('id', '=' or 'in', ints)``: SQLite selects them (same equality as
-        ``domain.compare`` for text columns and ids); the whole domain is still evaluated on them.
-        Otherwise: every row."""
-        if any(token in ("|", "!") for token in normal if isinstance(token, str)):
+        """The rows a search must look at. A row can only match a conjunction if it satisfies
+        each of its leaves ``(text field, '=' or 'in', text values)`` and ``('id', '=' or 'in',
+        ints)``, and an ``|`` if it can match one of its two sides: SQLite selects the rows of
+        those alternatives (same equality as ``domain.compare`` for text columns and ids); the
+        whole domain is still evaluated on them. A ``!``, or an ``|`` with a side that has no
+        such leaf, can match any row: then every row."""
+        alternatives = self._selectable(_tree(normal)) if normal else None
+        if alternatives is None:
             return self.env.store.rows(self.spec)
-        where: dict[str, list[Any]] = {}
-        for token in normal:
-            if not isinstance(token, tuple) or len(token) != 3:
-                continue
-            left, operator, right = token
-            field = self.spec.fields.get(left) if isinstance(left, str) else None
-            values = right if operator == "in" else [right] if operator == "=" else None
-            if field is None or not isinstance(values, list | tuple):
-                continue
-            if left == "id":
-                if all(type(v) is int and -(2**63) <= v < 2**63 for v in values):  # SQLite's integers
-                    where.setdefault("id", []).append(values)
-            elif (field.type in ("char", "selection") and field.has_column and self._delegation(left) is None
-                    and values and all(isinstance(v, str) and v for v in values)):
-                where.setdefault(left, []).append(values)
-        if not where:
-            return self.env.store.rows(self.spec)
-        return self.env.store.rows_matching(self.spec, where)
+        if len(alternatives) == 1:
+            return self.env.store.rows_matching(self.spec, alternatives[0])
+        out: dict[int, dict[str, Any]] = {}
+        for where in alternatives:
+            out.update(self.env.store.rows_matching(self.spec, where))
+        return out
+
+    def _selectable(self: Model, node: Any) -> list[dict[str, list[Any]]] | None:
+        """``node`` as alternatives SQLite can select (each: column -> value lists, all of which
+        a row must match); None when any row may match."""
+        if isinstance(node, _Node):
+            if node.operator == "!":
+                return None
+            sides = [self._selectable(part) for part in node.parts]
+            if node.operator == "|":
+                return None if any(side is None for side in sides) else [w for side in sides for w in side]
+            known = [side for side in sides if side is not None]
+            if len(known) < 2:
+                return known[0] if known else None
+            first, second = known
+            if len(first) * len(second) > MAX_ALTERNATIVES:  # a superset is enough
+                return min(known, key=len)
+            return [_both(a, b) for a in first for b in second]
+        return self._selectable_leaf(node)
+
+    def _selectable_leaf(self: Model, token: Any) -> list[dict[str, list[Any]]] | None:
+        if not isinstance(token, tuple) or len(token) != 3:
+            return None
+        left, operator, right = token
+        field = self.spec.fields.get(left) if isinstance(left, str) else None
+        values = right if operator == "in" else [right] if operator == "=" else None
+        if field is None or not isinstance(values, list | tuple):
+            return None
+        if left == "id":
+            if all(type(v) is int and -(2**63) <= v < 2**63 for v in values):  # SQLite's integers
+                return [{"id": [values]}]
+        elif (field.type in ("char", "selection") and field.has_column and self._delegation(left) is None
+                and values and all(isinstance(v, str) and v for v in values)):
+            return [{left: [values]}]
+        return None
 
     def _apply_rules(self: Model, rows: dict[int, dict[str, Any]], normal: list[Any]) -> dict[int, dict[str, Any]]:
         fields = self.spec.fields
@@ -267,3 +292,37 @@ def _is_name_value(value: Any) -> bool:
     if isinstance(value, str):
         return True
     return isinstance(value, list | tuple) and bool(value) and all(isinstance(v, str) for v in value)
+
+
+#: Alternatives a conjunction of two disjunctions may expand to before a side alone is used.
+MAX_ALTERNATIVES = 16
+
+
+@dataclass(frozen=True)
+class _Node:
+    operator: str
+    parts: tuple[Any, ...]
+
+
+def _tree(normal: list[Any]) -> Any:
+    """A normalised (prefix) domain as nested ``_Node``s over its leaves; terms left side by
+    side are a conjunction (as ``domain.evaluate`` reads them)."""
+    stack: list[Any] = []
+    for token in reversed(normal):
+        if token in ("&", "|"):
+            stack.append(_Node(token, (stack.pop(), stack.pop())))
+        elif token == "!":
+            stack.append(_Node("!", (stack.pop(),)))
+        else:
+            stack.append(token)
+    node = stack.pop()
+    while stack:
+        node = _Node("&", (node, stack.pop()))
+    return node
+
+
+def _both(first: dict[str, list[Any]], second: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    out = {column: list(values) for column, values in first.items()}
+    for column, values in second.items():
+        out.setdefault(column, []).extend(values)
+    return out
