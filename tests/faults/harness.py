@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import re
+import resource
 import shutil
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -311,6 +312,9 @@ class Tally:
     locks: int = 0
     recovered_in_run: int = 0
     extra: list[str] = field(default_factory=list)
+    #: Wall and CPU seconds (this process and its case processes) of the matrix's scenarios.
+    wall: float = 0.0
+    cpu: float = 0.0
 
     def add(self, scenario: Scenario, result: CaseResult) -> None:
         self.positions[scenario.name] = scenario.positions
@@ -330,6 +334,9 @@ class Tally:
                  f"{outcome}, {self.duplicates} duplicates, {self.locks} locks left "
                  f"({self.cases} faulted runs, {self.recovered_in_run} finished by themselves; positions per "
                  f"scenario: {', '.join(f'{k} {v}' for k, v in self.positions.items())})"]
+        if self.wall:
+            lines.append(f"{self.cases} faulted runs, each followed by its own rerun and checks: {self.wall:.0f} s "
+                         f"wall, {self.cpu:.0f} s CPU with the case processes ({workers()} at a time)")
         return "\n".join(lines + self.extra)
 
 
@@ -379,6 +386,12 @@ def _relative_root(explicit: str | os.PathLike[str] | None = None, env: Mapping[
     """``find_root`` keeping a relative ``--project`` relative (each case process has its own)."""
     assert explicit is not None and not Path(explicit).is_absolute(), explicit
     return Path(explicit)
+
+
+def cpu_seconds() -> float:
+    """CPU seconds of this process and of its ended (waited for) child processes."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def run_every_position(scenario: Scenario, modes: list[str]) -> list[CaseResult]:
