@@ -159,3 +159,21 @@ def test_searches_with_or_and_not_find_what_every_row_would_give(server: Sandbox
                 assert model._search(domain) == brute_search(model, domain), domain
                 assert model.with_env(active_test=False)._search(domain) == brute_search(
                     model.with_env(active_test=False), domain), domain
+
+
+def test_value_lists_longer_than_a_chunk_find_what_every_row_would_give(server: SandboxServer) -> None:
+    """SQLite gets at most a chunk of values per list: the longest list is sent in chunks, a
+    second list longer than a chunk is left to the evaluation (the candidates are a superset)."""
+    rng = random.Random("chunks")
+    with server.env(DB, uid=2) as env:
+        model = env["ir.model.data"]
+        rows = list(env.store.rows(model.spec).values())
+        ids = [row["id"] for row in rows]
+        names = sorted({row["name"] for row in rows})
+        for _ in range(6):
+            some_ids = rng.sample(ids, len(ids) // 2) + list(range(10**6, 10**6 + 700))
+            some_names = rng.sample(names, min(len(names), rng.choice([20, 600])))
+            for domain in ([("id", "in", some_ids)], [("id", "in", some_ids), ("name", "in", some_names)],
+                           [("name", "in", some_names), ("id", "in", some_ids[:300])],
+                           [("id", "in", some_ids), ("id", "in", some_ids[::2])]):
+                assert model._search(domain) == brute_search(model, domain)
