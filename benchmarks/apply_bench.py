@@ -35,6 +35,7 @@ from typing import Any
 
 from harmonizer.odoo import connectors
 from harmonizer.odoo import session as odoo_session
+from harmonizer.odoo.json2 import Json2Connector
 from harmonizer.plan.model import Action
 from harmonizer.project import Harmonizer
 
@@ -47,7 +48,8 @@ SLOW_SECONDS = 0.15
 
 
 class Calls:
-    """Logins and RPC calls made while a step runs (the client patched while ``watching()``)."""
+    """Logins and calls made while a step runs (the client patched while ``watching()``): XML-RPC
+    and JSON-RPC calls by service and method, JSON-2 calls by model and method."""
 
     def __init__(self) -> None:
         self.logins = 0
@@ -67,23 +69,37 @@ class Calls:
 
         def send(connector: Any, service: str, method: str, *args: Any) -> Any:
             info = connectors.describe(service, method, args)
-            key = f"{info.key[0]}.{info.key[1]}"
-            start = time.perf_counter()
-            try:
-                return real_send(connector, service, method, *args)
-            finally:
-                seconds = time.perf_counter() - start
-                self.calls[key] += 1
-                self.seconds[key] += seconds
-                self.timeline.append((key, seconds))
+            return self._timed(f"{info.key[0]}.{info.key[1]}", lambda: real_send(connector, service, method, *args))
+
+        real_json2_call, real_json2_version = Json2Connector.call, Json2Connector.version
+
+        def json2_call(connector: Any, model: str, method: str, *args: Any) -> Any:
+            return self._timed(f"{model}.{method}", lambda: real_json2_call(connector, model, method, *args))
+
+        def json2_version(connector: Any) -> Any:
+            return self._timed("json.version", lambda: real_json2_version(connector))
 
         odoo_session.connect = connect  # type: ignore[assignment]
         connectors.RpcConnector.send = send  # type: ignore[method-assign]
+        Json2Connector.call = json2_call  # type: ignore[method-assign]
+        Json2Connector.version = json2_version  # type: ignore[method-assign]
         try:
             yield self
         finally:
             odoo_session.connect = real_connect  # type: ignore[assignment]
             connectors.RpcConnector.send = real_send  # type: ignore[method-assign]
+            Json2Connector.call = real_json2_call  # type: ignore[method-assign]
+            Json2Connector.version = real_json2_version  # type: ignore[method-assign]
+
+    def _timed(self, key: str, send: Callable[[], Any]) -> Any:
+        start = time.perf_counter()
+        try:
+            return send()
+        finally:
+            seconds = time.perf_counter() - start
+            self.calls[key] += 1
+            self.seconds[key] += seconds
+            self.timeline.append((key, seconds))
 
     def reset(self) -> None:
         self.logins = 0
