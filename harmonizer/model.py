@@ -7,6 +7,7 @@ addresses (``kind.name``), resolved to ids only at plan time.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -63,8 +64,8 @@ class Resource:
     #: resource. Its owned record's external ID carries the site's name (``Kind.xmlid_name``).
     local: bool = False
 
-    @property
-    def address(self) -> str:
+    @functools.cached_property
+    def address(self) -> str:  # kept in the instance's __dict__: not a field (equality ignores it)
         return address_of(self.kind, self.name)
 
     def on_version(self, major: int) -> bool:

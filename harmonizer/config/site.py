@@ -54,7 +54,7 @@ DEFAULT_SANDBOX_LOGIN = "admin"
 
 
 class OdooSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid", strict=True, defer_build=True)
 
     url: str
     database: str | None = None
@@ -67,7 +67,7 @@ class OdooSpec(BaseModel):
 
 
 class ScopeSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid", strict=True, defer_build=True)
 
     company: str | None = None
     warehouse: str | None = None
@@ -76,7 +76,7 @@ class ScopeSpec(BaseModel):
 class AcceptedSpec(BaseModel):
     """What every accepted deviation carries: who owns it, why, until when."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid", strict=True, defer_build=True)
 
     owner: str
     reason: str
@@ -96,7 +96,7 @@ class AccessExceptionSpec(AcceptedSpec):
 class ExclusionSpec(BaseModel):
     """One ``exclude:`` entry: a template resource or policy rule this site leaves out."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid", strict=True, defer_build=True)
 
     address: str = Field(description="kind.name of a template resource, or block.rule of a policy block rule")
     owner: str = Field(description="Who decided the exclusion (a person or team)")
@@ -108,7 +108,7 @@ class ExclusionSpec(BaseModel):
 class SiteSpec(BaseModel):
     """A site file as written."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid", strict=True, defer_build=True)
 
     template: str
     template_version: str | None = None

@@ -51,7 +51,7 @@ MANDATORY = "mandatory"
 class TemplateSpec(BaseModel):
     """The header file ``template.yaml`` as written."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid", strict=True, defer_build=True)
 
     name: str = Field(description="The template's name: equal to its folder name")
     version: str = Field(description="The template's version (a string, e.g. \"1.2.0\")")

@@ -39,7 +39,7 @@ RESERVED_NAMES = frozenset({"site", "template"})
 class VariableSpec(BaseModel):
     """One variable as written under ``variables:`` in template.yaml."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid", strict=True, defer_build=True)
 
     type: VarType
     description: str | None = None

@@ -40,6 +40,7 @@ from typing import Any
 from harmonizer.access.model import SANCTIONED, AccessFinding
 from harmonizer.config.site import Waiver
 from harmonizer.kinds.base import FieldMap, Kind
+from harmonizer.kinds.canonical import exact
 from harmonizer.kinds.refs import UnresolvedReference
 from harmonizer.kinds.registry import KINDS
 from harmonizer.kinds.values import raw_text, read_live, same_or_not, show
@@ -49,6 +50,7 @@ from harmonizer.plan.model import REDACTED, Action, Change, SitePlan
 from harmonizer.plan.planner import without_off_version
 from harmonizer.plan.resolve import Resolver
 
+from .clean import CleanFields, clean_entries
 from .model import DriftClass, FieldDrift, ResourceDrift, WaiverRef, worst
 
 WHOLE_RESOURCE = "*"
@@ -177,20 +179,35 @@ def _resource(resource: Resource, std: Resource | None, change: Change, live: Li
         return ResourceDrift(**base, cls=cls, record_id=change.record_id, fields=tuple(fields),
                              note=change.reason or "not found in Odoo", waiver=waiver)
     row = live.row(kind.model, change.record_id)
-    fields = _fields(kind, resource, body, std_body, row, live)
-    classified = tuple(_waived(f, waivers, resource.address, today) for f in fields)
+    clean = clean_entries(kind, resource, std, live.major)
+    fields = _fields(kind, resource, body, std_body, row, live, clean)
+    if clean is not None and clean.fields is not None and len(fields) == len(clean.fields) \
+            and all(a is b for a, b in zip(fields, clean.fields, strict=True)):
+        classified, cls = clean.fields, clean.cls  # every field exactly the site's: shared, nothing to waive
+    else:
+        classified = tuple(_waived(f, waivers, resource.address, today) for f in fields)
+        cls = worst([f.cls for f in classified])
     who, when = _who(row)
-    return ResourceDrift(**base, cls=worst([f.cls for f in classified]), record_id=change.record_id,
+    return ResourceDrift(**base, cls=cls, record_id=change.record_id,
                          fields=classified, changed_by=who, changed_at=when)
 
 
 def _fields(kind: Kind, resource: Resource, body: dict[str, Any], std_body: dict[str, Any],
-            row: dict[str, Any] | None, live: LiveSnapshot) -> list[FieldDrift]:
+            row: dict[str, Any] | None, live: LiveSnapshot,
+            clean: CleanFields | None = None) -> list[FieldDrift]:
+    """Each compared field's entry; ``clean`` (``drift.clean``) gives the entry of a field
+    whose live value is exactly the site's, built once per resource."""
     out = []
     standard_is_site = std_body is body
-    for fmap in kind.field_maps(live.major):
+    for index, fmap in enumerate(kind.field_maps(live.major)):
         if fmap.key not in body or fmap.create_only:
             continue
+        entry = clean.entries[index] if clean is not None and row is not None else None
+        if entry is not None:
+            readable, live_value = read_live(fmap.vtype, row.get(fmap.field), live.resolver)  # type: ignore[union-attr]
+            if readable and exact(live_value, entry[0]):
+                out.append(entry[1])
+                continue
         secret = fmap.key in resource.secret_keys
         resolved, site_value = _desired(fmap, body, live.resolver)
         site_text = _text(fmap, site_value, secret)

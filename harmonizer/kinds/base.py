@@ -37,7 +37,7 @@ NATURAL_KEYS: dict[str, tuple[str, ...]] = {
 class Body(BaseModel):
     """Base of every kind's template schema: strict about unknown keys."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 @dataclass(frozen=True)
@@ -153,17 +153,28 @@ class Kind:
 
     def references(self, body: Mapping[str, Any], major: int = 17) -> list[Reference]:
         out = []
-        for fmap in self.field_maps(major):
+        for fmap in self._maps_overriding(major, "depends_on"):
             if fmap.key in body:
                 out.extend(Reference(fmap.key, target) for target in fmap.vtype.depends_on(body[fmap.key]))
         return out
 
     def lookups(self, body: Mapping[str, Any], major: int) -> list[Lookup]:
         out: list[Lookup] = []
-        for fmap in self.field_maps(major):
+        for fmap in self._maps_overriding(major, "lookups"):
             if fmap.key in body:
                 out.extend(fmap.vtype.lookups(body[fmap.key], body))
         return out
+
+    def _maps_overriding(self, major: int, method: str) -> tuple[FieldMap, ...]:
+        """The field maps (in order) whose value type overrides ``ValueType.<method>``: the
+        others answer ``[]`` (no reference, no lookup), so they are skipped. Built once."""
+        memo = self.__dict__.setdefault("_overriding_memo", {})
+        found = memo.get((major, method))
+        if found is None:
+            base = getattr(ValueType, method)
+            found = memo[(major, method)] = tuple(
+                f for f in self.field_maps(major) if getattr(type(f.vtype), method) is not base)
+        return found
 
     # -- Odoo side ------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ the pure planner works from.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -48,8 +49,8 @@ class OwnedRecord:
     #: A site-local record of this site (its external ID carries the site marker).
     local: bool = False
 
-    @property
-    def address(self) -> str:
+    @functools.cached_property
+    def address(self) -> str:  # kept in the instance's __dict__: not a field (equality ignores it)
         return address_of(self.kind, self.resource)
 
 

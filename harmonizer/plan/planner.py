@@ -25,6 +25,7 @@ from harmonizer.access.evaluate import evaluate
 from harmonizer.coupling.depends import reference
 from harmonizer.errors import SiteError
 from harmonizer.kinds.base import Kind
+from harmonizer.kinds.canonical import NOT_KEPT, pure_values
 from harmonizer.kinds.refs import ResourceRefs, UnresolvedReference
 from harmonizer.kinds.registry import KINDS
 from harmonizer.kinds.values import show
@@ -75,8 +76,12 @@ class Planner:
 
     def _desired_values(self, kind: Kind, resource: Resource, body: dict[str, Any]) -> dict[str, Any]:
         out = {}
-        for fmap in kind.field_maps(self.major):
+        kept = pure_values(kind, resource, self.major)  # computed once per resource (kinds.canonical)
+        for index, fmap in enumerate(kind.field_maps(self.major)):
             if fmap.key not in body:
+                continue
+            if kept is not None and kept[index] is not NOT_KEPT:
+                out[fmap.key] = kept[index]
                 continue
             try:
                 out[fmap.key] = fmap.vtype.desired(body[fmap.key], self.resolver, body)

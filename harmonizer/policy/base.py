@@ -46,7 +46,7 @@ Domain = list[Any]
 class BlockBody(BaseModel):
     """Base of every block schema: unknown keys are refused, values are not coerced silently."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ DEFAULT_PARALLELISM = 4
 
 
 class WaveSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid", strict=True, defer_build=True)
 
     name: str
     sites: list[str] = Field(min_length=1)
@@ -47,7 +47,7 @@ class WaveSpec(BaseModel):
 
 
 class RolloutFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid", strict=True, defer_build=True)
 
     name: str | None = None
     template: str | None = None

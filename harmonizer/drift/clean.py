@@ -1,0 +1,110 @@
+"""The drift entry of a field whose live value is exactly the site's: built once per resource.
+
+Most fields of most sites are where the template puts them. When a field's live value is
+``exact``-ly its site value (``kinds.canonical``), its ``FieldDrift`` depends on the resource
+and its standard only: class ``standard`` or ``sanctioned``, the standard and site texts, the
+live text equal to the site's. So it is built once per (resource, standard, Odoo version) and
+shared by every site holding those resources; ``classify`` checks the live value and takes it.
+Anything else (a pure value missing, a field that is not pure) has no entry: the general path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from harmonizer.kinds.base import FieldMap, Kind
+from harmonizer.kinds.canonical import NOT_KEPT, pure_values
+from harmonizer.kinds.values import same_or_not, show
+from harmonizer.model import Resource
+from harmonizer.plan.model import REDACTED
+
+from .model import DriftClass, FieldDrift, worst
+
+EMPTY = "(empty)"
+#: Beside the resource: (kind class, major, id(standard)) -> (standard, entries).
+_MEMO = "_clean_field_drifts"
+
+#: Per field map: (the site's canonical value, its drift entry when live is exactly that).
+Entry = tuple[Any, FieldDrift]
+
+
+@dataclass(frozen=True)
+class CleanFields:
+    """Per field map of ``kind.field_maps(major)`` (same order), the entry above or None; and
+    ``fields``, every compared field's entry when each has one (else None): the resource's
+    fields, one shared tuple, when all of them are exactly the site's."""
+
+    entries: tuple[Entry | None, ...]
+    fields: tuple[FieldDrift, ...] | None
+    #: The worst class of ``fields`` (the resource's class when they are its fields).
+    cls: DriftClass = DriftClass.STANDARD
+
+
+def clean_entries(kind: Kind, resource: Resource, std: Resource | None, major: int) -> CleanFields | None:
+    """The resource's ``CleanFields`` against ``std`` (its standard) on Odoo ``major``; None
+    when nothing is kept (see ``kinds.canonical.pure_values``)."""
+    memo = getattr(resource, "__dict__", None)
+    if memo is None:
+        return None
+    entries = memo.setdefault(_MEMO, {})
+    key = (type(kind), major, id(std))
+    found = entries.get(key)
+    if found is None or found[0] is not std:
+        found = entries[key] = (std, _build(kind, resource, std, major))
+    return found[1]
+
+
+def _build(kind: Kind, resource: Resource, std: Resource | None, major: int) -> CleanFields | None:
+    entries = _entries(kind, resource, std, major)
+    if entries is None:
+        return None
+    body = kind.effective_body(resource)
+    compared = [i for i, f in enumerate(kind.field_maps(major)) if f.key in body and not f.create_only]
+    found = [entries[i] for i in compared]
+    fields = tuple(e[1] for e in found if e is not None) if all(e is not None for e in found) else None
+    return CleanFields(entries, fields, worst([f.cls for f in fields or ()]))
+
+
+def _entries(kind: Kind, resource: Resource, std: Resource | None, major: int) -> tuple[Entry | None, ...] | None:
+    site = pure_values(kind, resource, major)
+    if site is None:
+        return None
+    if std is resource:
+        standard: tuple[Any, ...] | None = site
+        std_body: dict[str, Any] = {}
+    elif std is not None:
+        standard = pure_values(kind, std, major)
+        std_body = kind.effective_body(std)
+    else:
+        standard, std_body = None, {}
+    out: list[Entry | None] = []
+    for index, fmap in enumerate(kind.field_maps(major)):
+        value = site[index]
+        if value is NOT_KEPT or fmap.create_only:
+            out.append(None)
+            continue
+        secret = fmap.key in resource.secret_keys
+        site_text = _text(fmap, value, secret)
+        if std is resource:
+            std_value, std_text = value, site_text
+        elif std is not None and fmap.key in std_body:
+            std_value = standard[index] if standard is not None else NOT_KEPT
+            if std_value is NOT_KEPT:
+                out.append(None)
+                continue
+            std_text = _text(fmap, std_value, secret)
+        else:
+            std_value, std_text = None, EMPTY
+        cls = DriftClass.STANDARD if same_or_not(value, std_value) else DriftClass.SANCTIONED
+        variables = tuple(resource.variables.get(fmap.key, ())) if cls is DriftClass.SANCTIONED else ()
+        out.append((value, FieldDrift(fmap.key, fmap.field, cls, std_text, site_text, site_text, variables, secret)))
+    return tuple(out)
+
+
+def _text(fmap: FieldMap, value: Any, secret: bool) -> str:
+    if value is None:
+        return EMPTY
+    if secret:
+        return REDACTED
+    return show(fmap.vtype, value)
