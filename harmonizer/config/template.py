@@ -24,6 +24,7 @@ Rules:
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,8 +73,8 @@ class RawResource:
     file: str
     location: Location
 
-    @property
-    def address(self) -> str:
+    @functools.cached_property
+    def address(self) -> str:  # kept in the instance's __dict__: not a field (equality ignores it)
         return address_of(self.kind, self.name)
 
 

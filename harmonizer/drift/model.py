@@ -210,6 +210,8 @@ class DriftReport:
         return total
 
     def to_dict(self) -> dict[str, Any]:
+        #: One list per fields tuple: resources of many sites share their clean fields (``drift.clean``).
+        shared: dict[int, list[dict[str, Any]]] = {}
         return {
             "format_version": FORMAT_VERSION,
             "kind": KIND,
@@ -218,7 +220,7 @@ class DriftReport:
             "shard": self.shard,
             "exit_code": self.exit_code,
             "summary": _summary(self),
-            "sites": [_site_dict(s) for s in self.sites],
+            "sites": [_site_dict(s, shared) for s in self.sites],
         }
 
     @classmethod
@@ -254,21 +256,24 @@ def _field_dict(f: FieldDrift) -> dict[str, Any]:
             "live": f.live, "variables": list(f.variables), "secret": f.secret, "waiver": _waiver_dict(f.waiver)}
 
 
-def _resource_dict(r: ResourceDrift) -> dict[str, Any]:
+def _resource_dict(r: ResourceDrift, shared: dict[int, list[dict[str, Any]]]) -> dict[str, Any]:
+    fields = shared.get(id(r.fields))
+    if fields is None:
+        fields = shared[id(r.fields)] = [_field_dict(f) for f in r.fields]
     return {"address": r.address, "kind": r.kind, "area": r.area, "model": r.model, "class": r.cls.value,
             "record_id": r.record_id, "changed_by": r.changed_by, "changed_at": r.changed_at, "note": r.note,
             "waiver": _waiver_dict(r.waiver), "exclusion": _waiver_dict(r.exclusion), "source": r.source,
-            "fields": [_field_dict(f) for f in r.fields],
+            "fields": fields,
             "impact": r.impact.to_dict() if r.impact is not None else None}
 
 
-def _site_dict(s: SiteDrift) -> dict[str, Any]:
+def _site_dict(s: SiteDrift, shared: dict[int, list[dict[str, Any]]]) -> dict[str, Any]:
     return {"site": s.site, "status": s.status.value, "error": s.error, "template": s.template,
             "template_version": s.template_version, "url": s.url, "database": s.database,
             "odoo_version": s.odoo_version, "round_trips": s.round_trips,
             "counts": _counts_dict(s.counts()),
             "areas": {area: _counts_dict(c) for area, c in s.area_counts().items()},
-            "resources": [_resource_dict(r) for r in s.resources]}
+            "resources": [_resource_dict(r, shared) for r in s.resources]}
 
 
 def _field_from(d: dict[str, Any]) -> FieldDrift:

@@ -9,7 +9,9 @@ tag) and parsed by ``json``: about four times less CPU. Rules:
   string, double, nil, array and struct, is decoded here. Anything else (a fault, i4/i8,
   dateTime, base64, a value without a type, a character reference, CDATA, a comment, a
   carriage return, another encoding or layout, a malformed document) is left to
-  ``xmlrpc.client.loads``, so results, faults and errors stay exactly the standard ones.
+  ``xmlrpc.client.loads``, so results, faults and errors stay exactly the standard ones:
+  every tag the rewrites do not know is still there afterwards, and a ``<`` left sends the
+  answer to the standard decoder.
 - Scalar texts JSON would read differently from ``xmlrpc.client`` (an int that is not
   digits, a double without a fraction or exponent) are left to it too.
 """
@@ -25,15 +27,15 @@ _HEAD = re.compile(rb"^<\?xml[^>]*\?>\s*")
 #: The answer's frame as marshallers write it, line breaks included.
 _PREFIX = b"<methodResponse>\n<params>\n<param>\n"
 _SUFFIX = b"</param>\n</params>\n</methodResponse>"
-_TYPED = rb"<(?:string|int|boolean|double|struct|array)>|<(?:nil|string)/>"
-#: Each has a literal start, so the search skips ahead fast.
-_UNSURE = tuple(re.compile(pattern) for pattern in (
-    rb"<value>(?!" + _TYPED + rb")",                        # a value without a type (or i4, i8...)
-    rb"<int>(?!-?[0-9]+</int>)",                            # an int JSON would read otherwise
-    rb"<double>(?!-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?</double>)",
-    rb"<double>-?[0-9]+</double>",                          # JSON would make it an int
-))
-_UNSURE_BYTES = (b"\r", b"<!", b"<?")
+#: Scalar texts JSON would read otherwise than ``xmlrpc.client`` (each searched only when its
+#: tag occurs at all). A value without a type (or i4, i8, dateTime...), a comment, CDATA or a
+#: processing instruction needs no search: no rewrite removes it, so a ``<`` is left and the
+#: answer goes to the standard decoder.
+_UNSURE_INT = re.compile(rb"<int>(?!-?[0-9]+</int>)")
+_UNSURE_DOUBLE = (
+    re.compile(rb"<double>(?!-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?</double>)"),
+    re.compile(rb"<double>-?[0-9]+</double>"),              # JSON would make it an int
+)
 #: Replacements on the marshaller's layout, in this order; each matches tags only (content
 #: never holds ``<``). Every value ends with ``</value>\n`` once ``nil`` has its line break.
 _REWRITES: tuple[tuple[bytes, bytes], ...] = (
@@ -72,7 +74,8 @@ def _as_json(body: bytes) -> bytes | None:
     if not (body.startswith(_PREFIX) and body.endswith(_SUFFIX)):
         return None
     body = body[len(_PREFIX):len(body) - len(_SUFFIX)]
-    if any(token in body for token in _UNSURE_BYTES) or any(p.search(body) for p in _UNSURE):
+    if b"\r" in body or (b"<int>" in body and _UNSURE_INT.search(body)) or (
+            b"<double>" in body and any(p.search(body) for p in _UNSURE_DOUBLE)):
         return None
     entities = b"&" in body
     if entities and _UNKNOWN_ENTITY.search(body):

@@ -100,6 +100,14 @@ def parse_xmlid(name: str) -> tuple[str, str, str | None] | None:
     return None
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _parsed_name(name: str) -> tuple[str | None, tuple[str, str, str | None] | None]:
+    """(site marker, ``parse_xmlid`` of the rest) of an external ID name; sites of one
+    template read the same names, so each is parsed once."""
+    base, marker = split_site(name)
+    return marker, parse_xmlid(base)
+
+
 def _belongs(kind: Kind, scope: str | None, company_id: int | None, warehouse_id: int | None) -> bool:
     if kind.level is Level.DATABASE:
         return scope is None
@@ -241,10 +249,9 @@ class LiveReader:
         mine = site_marker(self.site)
         for row in rows:
             snap.managed.setdefault(row["model"], set()).add(row["res_id"])
-            base, marker = split_site(row["name"])
+            marker, parsed = _parsed_name(row["name"])
             if marker is not None and marker != mine:
                 continue  # another site's own record
-            parsed = parse_xmlid(base)
             if parsed is None or parsed[0] not in KINDS:
                 continue
             kind = KINDS[parsed[0]]

@@ -24,7 +24,7 @@ from typing import Any
 from harmonizer.access.evaluate import evaluate
 from harmonizer.coupling.depends import reference
 from harmonizer.errors import SiteError
-from harmonizer.kinds.base import Kind
+from harmonizer.kinds.base import FieldMap, Kind
 from harmonizer.kinds.canonical import NOT_KEPT, pure_values
 from harmonizer.kinds.refs import ResourceRefs, UnresolvedReference
 from harmonizer.kinds.registry import KINDS
@@ -74,10 +74,11 @@ class Planner:
 
     # -- desired resources ---------------------------------------------------------------
 
-    def _desired_values(self, kind: Kind, resource: Resource, body: dict[str, Any]) -> dict[str, Any]:
+    def _desired_values(self, kind: Kind, resource: Resource, body: dict[str, Any],
+                        maps: list[FieldMap]) -> dict[str, Any]:
         out = {}
         kept = pure_values(kind, resource, self.major)  # computed once per resource (kinds.canonical)
-        for index, fmap in enumerate(kind.field_maps(self.major)):
+        for index, fmap in enumerate(maps):
             if fmap.key not in body:
                 continue
             if kept is not None and kept[index] is not NOT_KEPT:
@@ -108,14 +109,14 @@ class Planner:
         body = kind.effective_body(resource)
         kind = kind.for_body(body)
         body = self._without_off_version(kind, body)
-        wanted = self._desired_values(kind, resource, body)
+        maps = kind.field_maps(self.major)
+        wanted = self._desired_values(kind, resource, body, maps)
         record_id, row, reason = self._find(kind, resource, body)
         deps = [ref.target for ref in kind.references(body, self.major)]
         fields = []
-        for fmap in kind.field_maps(self.major):
+        for fmap in maps:
             if fmap.key not in wanted:
                 continue
-            secret = fmap.key in resource.secret_keys
             after = wanted[fmap.key]
             if row is None:
                 before = None
@@ -125,6 +126,7 @@ class Planner:
                 before = fmap.vtype.live(row.get(fmap.field), self.resolver)
                 if fmap.vtype.same(before, after):
                     continue
+            secret = fmap.key in resource.secret_keys
             fields.append(FieldChange(
                 key=fmap.key, field=fmap.field, before=before, after=after,
                 before_text=_text(kind, fmap.key, before, secret, self.major),

@@ -87,3 +87,22 @@ def test_rows_as_odoo_reads_them() -> None:
 ])
 def test_anything_unusual_is_decoded_by_the_standard_library(body: bytes) -> None:
     assert outcome(body, loads) == outcome(body, xmlrpc.client.loads)
+
+
+ODOO_FRAME = (b"<?xml version='1.0'?>\n<methodResponse>\n<params>\n<param>\n",
+              b"</param>\n</params>\n</methodResponse>\n")
+
+
+@pytest.mark.parametrize("value", [
+    b"<value>untyped 12</value>\n", b"<value><i4>12</i4></value>\n", b"<value><i8>12</i8></value>\n",
+    b"<value><!-- a comment --><string>x</string></value>\n", b"<value><string><![CDATA[x]]></string></value>\n",
+    b"<value><?pi x?><string>x</string></value>\n", b"<value><dateTime.iso8601>20260101T00:00:00</dateTime.iso8601>"
+    b"</value>\n", b"<value><array><data>\n<value>untyped</value>\n</data></array></value>\n",
+    b"<value><struct>\n<member>\n<name>a</name>\n<value><base64>eA==</base64></value>\n</member>\n</struct>"
+    b"</value>\n", b"<value><int>1.5</int></value>\n", b"<value><double>5</double></value>\n",
+    b"<value><string>a\rb</string></value>\n",
+])
+def test_unusual_values_in_odoo_s_layout_go_to_the_standard_library(value: bytes) -> None:
+    body = ODOO_FRAME[0] + value + ODOO_FRAME[1]
+    assert _as_json(body) is None
+    assert outcome(body, loads) == outcome(body, xmlrpc.client.loads)

@@ -64,3 +64,13 @@ def test_values_json_cannot_write_use_default_or_fail_the_same_way() -> None:
     assert dumps(value, default=default) == json.dumps(value, indent=2, default=default)
     with pytest.raises(TypeError):
         dumps({("a", "tuple"): "key"})
+
+
+def test_containers_met_again_are_written_as_json_dumps_writes_them() -> None:
+    """A list or dict held in several places (at one depth or at several) is written once per
+    depth and reused: the text is still exactly ``json.dumps``'s."""
+    rnd = random.Random(31)
+    for _ in range(300):
+        shared = [random_value(rnd) for _ in range(3)]
+        value = {"a": shared, "b": [shared, {"c": shared, "d": [shared[0]] * 3}], "e": (shared, shared)}
+        assert dumps(value, ensure_ascii=False) == json.dumps(value, indent=2, ensure_ascii=False)
