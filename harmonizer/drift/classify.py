@@ -167,11 +167,19 @@ def _who(row: dict[str, Any] | None) -> tuple[str | None, str | None]:
 def _resource(resource: Resource, std: Resource | None, change: Change, live: LiveSnapshot,
               waivers: tuple[Waiver, ...], today: dt.date, off: set[str]) -> ResourceDrift:
     kind = KINDS[resource.kind]
+    base = {"address": resource.address, "kind": kind.key, "area": kind.area, "model": kind.model}
+    # Leaving out links to off-version resources changes no pure field: the shared entries hold.
+    clean = clean_entries(kind, resource, std, live.major)
+    if change.action is not Action.CREATE:
+        row = live.row(kind.model, change.record_id)
+        if row is not None and clean is not None and clean.holds(row, live.resolver):
+            who, when = _who(row)  # every field exactly the site's: the shared entries, nothing to waive
+            return ResourceDrift(**base, cls=clean.cls, record_id=change.record_id, fields=clean.fields or (),
+                                 changed_by=who, changed_at=when)
     body = without_off_version(kind, kind.effective_body(resource), off, live.major)
     # A resource reading no variable the site overrides is the standard's very object (rendered once).
     std_body = body if std is resource else (
         without_off_version(kind, kind.effective_body(std), off, live.major) if std is not None else {})
-    base = {"address": resource.address, "kind": kind.key, "area": kind.area, "model": kind.model}
     if change.action is Action.CREATE:
         fields = _fields(kind, resource, body, std_body, None, live)
         waiver = _waiver(waivers, resource.address, (WHOLE_RESOURCE,), today)
@@ -179,16 +187,10 @@ def _resource(resource: Resource, std: Resource | None, change: Change, live: Li
         return ResourceDrift(**base, cls=cls, record_id=change.record_id, fields=tuple(fields),
                              note=change.reason or "not found in Odoo", waiver=waiver)
     row = live.row(kind.model, change.record_id)
-    clean = clean_entries(kind, resource, std, live.major)
     fields = _fields(kind, resource, body, std_body, row, live, clean)
-    if clean is not None and clean.fields is not None and len(fields) == len(clean.fields) \
-            and all(a is b for a, b in zip(fields, clean.fields, strict=True)):
-        classified, cls = clean.fields, clean.cls  # every field exactly the site's: shared, nothing to waive
-    else:
-        classified = tuple(_waived(f, waivers, resource.address, today) for f in fields)
-        cls = worst([f.cls for f in classified])
+    classified = tuple(_waived(f, waivers, resource.address, today) for f in fields)
     who, when = _who(row)
-    return ResourceDrift(**base, cls=cls, record_id=change.record_id,
+    return ResourceDrift(**base, cls=worst([f.cls for f in classified]), record_id=change.record_id,
                          fields=classified, changed_by=who, changed_at=when)
 
 

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from harmonizer.kinds.base import FieldMap, Kind
-from harmonizer.kinds.canonical import NOT_KEPT, pure_values
-from harmonizer.kinds.values import same_or_not, show
+from harmonizer.kinds.canonical import NOT_KEPT, exact, pure_values
+from harmonizer.kinds.values import UNREADABLE, same_or_not, show
 from harmonizer.model import Resource
 from harmonizer.plan.model import REDACTED
+from harmonizer.plan.resolve import Resolver
 
 from .model import DriftClass, FieldDrift, worst
 
@@ -39,6 +40,22 @@ class CleanFields:
     fields: tuple[FieldDrift, ...] | None
     #: The worst class of ``fields`` (the resource's class when they are its fields).
     cls: DriftClass = DriftClass.STANDARD
+    #: With ``fields``: each compared field's map and site value, in the same order.
+    compared: tuple[tuple[FieldMap, Any], ...] = ()
+
+    def holds(self, row: dict[str, Any], resolver: Resolver) -> bool:
+        """Are all compared fields of live ``row`` exactly the site's (``fields`` is then the
+        resource's classification)? False when there is no ``fields``."""
+        if self.fields is None:
+            return False
+        for fmap, value in self.compared:
+            try:
+                held = fmap.vtype.live(row.get(fmap.field), resolver)
+            except UNREADABLE:
+                return False
+            if not exact(held, value):
+                return False
+        return True
 
 
 def clean_entries(kind: Kind, resource: Resource, std: Resource | None, major: int) -> CleanFields | None:
@@ -62,8 +79,12 @@ def _build(kind: Kind, resource: Resource, std: Resource | None, major: int) -> 
     body = kind.effective_body(resource)
     compared = [i for i, f in enumerate(kind.field_maps(major)) if f.key in body and not f.create_only]
     found = [entries[i] for i in compared]
-    fields = tuple(e[1] for e in found if e is not None) if all(e is not None for e in found) else None
-    return CleanFields(entries, fields, worst([f.cls for f in fields or ()]))
+    if not all(e is not None for e in found):
+        return CleanFields(entries, None)
+    maps = kind.field_maps(major)
+    fields = tuple(e[1] for e in found if e is not None)
+    return CleanFields(entries, fields, worst([f.cls for f in fields]),
+                       tuple((maps[i], e[0]) for i, e in zip(compared, found, strict=True) if e is not None))
 
 
 def _entries(kind: Kind, resource: Resource, std: Resource | None, major: int) -> tuple[Entry | None, ...] | None:
@@ -96,7 +117,7 @@ def _entries(kind: Kind, resource: Resource, std: Resource | None, major: int) -
             std_text = _text(fmap, std_value, secret)
         else:
             std_value, std_text = None, EMPTY
-        cls = DriftClass.STANDARD if same_or_not(value, std_value) else DriftClass.SANCTIONED
+        cls = DriftClass.STANDARD if same_or_not(fmap.vtype, value, std_value) else DriftClass.SANCTIONED
         variables = tuple(resource.variables.get(fmap.key, ())) if cls is DriftClass.SANCTIONED else ()
         out.append((value, FieldDrift(fmap.key, fmap.field, cls, std_text, site_text, site_text, variables, secret)))
     return tuple(out)

@@ -7,8 +7,8 @@ canonical desired value of every field whose value type is *pure*: its ``desired
 neither the site's live state (the resolver) nor the rest of the body. Rules:
 
 - Pure are exactly the standard scalar value types (text, html, integer, float, boolean,
-  selection, a selection limited per version); a subclass that overrides ``desired`` is
-  not, until it is listed here.
+  selection, a selection limited per version) comparing by the plain ``same``; a subclass
+  that overrides ``desired`` or ``same`` is not, until it is listed here.
 - A value whose ``desired`` raises is not kept: the caller's general path computes it (and
   reports the error) as before. Generic records (``Kind.dynamic``) are never memoized.
 - ``exact(a, b)``: two canonical values that are equal *and* display the same (same plain
@@ -29,13 +29,15 @@ _PURE_DESIRED = frozenset({Text.desired, Html.desired, Integer.desired, Float.de
                            Selection.desired, SelectionIn.desired})
 #: Beside the resource, like ``kinds.base._EFFECTIVE``: (kind class, major) -> values.
 _MEMO = "_canonical_values"
+_MEMO_BODY = "_canonical_bodies"
 #: A field without a kept value (not in the body, not pure, or its ``desired`` raised).
 NOT_KEPT: Any = object()
 _EXACT_TYPES = frozenset({str, int, bool, type(None)})
 
 
 def is_pure(vtype: ValueType) -> bool:
-    return getattr(type(vtype), "desired", None) in _PURE_DESIRED
+    """A standard scalar value type (see the module rules) that compares by plain ``same``."""
+    return getattr(type(vtype), "desired", None) in _PURE_DESIRED and type(vtype).same is ValueType.same
 
 
 def pure_values(kind: Kind, resource: Resource, major: int) -> tuple[Any, ...] | None:
@@ -51,6 +53,30 @@ def pure_values(kind: Kind, resource: Resource, major: int) -> tuple[Any, ...] |
     if found is None:
         found = values[key] = _compute(kind, resource, major)
     return found
+
+
+def pure_body(kind: Kind, resource: Resource, major: int) -> dict[str, Any] | None:
+    """Template key -> canonical desired value of every field of the effective body that
+    ``kind.field_maps(major)`` names, when all of them are kept (else None). One dict per
+    resource, kind and version, shared: read it, never change it."""
+    memo = getattr(resource, "__dict__", None)
+    if kind.dynamic or memo is None:
+        return None
+    bodies = memo.setdefault(_MEMO_BODY, {})
+    key = (type(kind), major)
+    if key not in bodies:
+        kept = pure_values(kind, resource, major)
+        body = kind.effective_body(resource)
+        maps = kind.field_maps(major)
+        found: dict[str, Any] | None = {}
+        for fmap, value in zip(maps, kept or (), strict=True):
+            if fmap.key in body:
+                if value is NOT_KEPT:
+                    found = None
+                    break
+                found[fmap.key] = value  # type: ignore[index]
+        bodies[key] = found
+    return bodies[key]  # type: ignore[no-any-return]
 
 
 def _compute(kind: Kind, resource: Resource, major: int) -> tuple[Any, ...]:

@@ -25,7 +25,7 @@ from harmonizer.access.evaluate import evaluate
 from harmonizer.coupling.depends import reference
 from harmonizer.errors import SiteError
 from harmonizer.kinds.base import FieldMap, Kind
-from harmonizer.kinds.canonical import NOT_KEPT, pure_values
+from harmonizer.kinds.canonical import NOT_KEPT, pure_body, pure_values
 from harmonizer.kinds.refs import ResourceRefs, UnresolvedReference
 from harmonizer.kinds.registry import KINDS
 from harmonizer.kinds.values import show
@@ -36,6 +36,7 @@ from harmonizer.plan.order import CycleError, topological
 from harmonizer.plan.resolve import Resolver
 
 KIND_ORDER = list(KINDS)
+KIND_RANK = {key: index for index, key in enumerate(KIND_ORDER)}
 
 
 def _text(kind: Kind, key: str, value: Any, secret: bool, major: int) -> str:
@@ -76,6 +77,10 @@ class Planner:
 
     def _desired_values(self, kind: Kind, resource: Resource, body: dict[str, Any],
                         maps: list[FieldMap]) -> dict[str, Any]:
+        if not self.off_version:  # the body is the resource's own: all pure, computed once (kinds.canonical)
+            whole = pure_body(kind, resource, self.major)
+            if whole is not None:
+                return whole
         out = {}
         kept = pure_values(kind, resource, self.major)  # computed once per resource (kinds.canonical)
         for index, fmap in enumerate(maps):
@@ -228,7 +233,7 @@ class Planner:
 
     def _ordered(self, changes: list[Change]) -> list[Change]:
         by_address = {c.address: c for c in changes}
-        ranked = sorted(changes, key=lambda c: KIND_ORDER.index(c.kind))
+        ranked = sorted(changes, key=lambda c: KIND_RANK[c.kind])
         try:
             order = topological([c.address for c in ranked], {c.address: c.depends_on for c in changes})
         except CycleError as exc:

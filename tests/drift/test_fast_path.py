@@ -80,7 +80,9 @@ def _edit_every_kind(app: Harmonizer, site: str, seed: int) -> int:
 
 def _without_memos(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(importlib.import_module("harmonizer.drift.classify"), "clean_entries", lambda *args: None)
-    monkeypatch.setattr(importlib.import_module("harmonizer.plan.planner"), "pure_values", lambda *args: None)
+    planner = importlib.import_module("harmonizer.plan.planner")
+    monkeypatch.setattr(planner, "pure_values", lambda *args: None)
+    monkeypatch.setattr(planner, "pure_body", lambda *args: None)
 
 
 def _report(app: Harmonizer) -> dict[str, Any]:
