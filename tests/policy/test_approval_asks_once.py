@@ -114,3 +114,25 @@ def test_the_approver_is_asked_once(project: Any, version: str) -> None:
         orders.writer.write("base.automation", [rule["id"]], {"filter_domain": unguarded})
         twice = 2 if version == "16.0" else 1
         assert orders.scenario() == (twice, twice, 0, twice)
+
+
+@pytest.mark.parametrize("version", ["16.0", "17.0"])
+def test_the_shipped_large_order_review_is_scheduled_once(tmp_path: Path, version: str) -> None:
+    """The template's hand-written review rule carries the same guard (real 16.0 scheduled two
+    reviews for an order created above the threshold, Dec 2026); the threshold is 25000."""
+    from tests.versions.versions_helpers import ENV, copy_project
+
+    root = copy_project(tmp_path / "project", version)
+    app = Harmonizer(root, env=ENV)
+    try:
+        assert all(result.ok for result in app.apply(app.plan(["warehouse-3"])))
+        with app.session("warehouse-3") as session:
+            orders = Orders(session, "Review large order before release")
+            above = orders.create(60000)
+            assert orders.approvals(above) == 1
+            below = orders.create(100)
+            orders.add_line(below, 60000)
+            assert orders.approvals(below) == 1
+    finally:
+        for name in ("harmonizer_demo", "harmonizer_east"):
+            sandbox_link.unregister_sandbox(name)
