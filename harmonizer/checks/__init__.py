@@ -33,8 +33,10 @@ def check_resources(resources: Mapping[str, Resource], majors: Sequence[int] = M
     errors: list[ConfigError] = []
     for resource in resources.values():
         checker = CHECKERS.get(resource.kind)
+        if checker is None:
+            continue
         candidates = [m for m in majors if resource.on_version(m)]
-        if checker is None or not candidates:
+        if not candidates:
             continue
         per_major = [checker(resource.body, field_index(m)) for m in candidates]
         for key, finding in _common(per_major):

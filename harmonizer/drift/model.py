@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from harmonizer.frozen import quick_init
 from harmonizer.plan.model import Impact
 
 FORMAT_VERSION = 1
@@ -93,6 +94,7 @@ class WaiverRef:
     location: str = ""
 
 
+@quick_init
 @dataclass(frozen=True)
 class FieldDrift:
     """One managed field: its class and the standard / site / live values as display texts."""
@@ -109,6 +111,7 @@ class FieldDrift:
     waiver: WaiverRef | None = None
 
 
+@quick_init
 @dataclass(frozen=True)
 class ResourceDrift:
     address: str

@@ -165,16 +165,23 @@ class Kind:
                 out.extend(fmap.vtype.lookups(body[fmap.key], body))
         return out
 
+    def may_look_up(self, major: int) -> bool:
+        """Can a resource of this kind need any lookup on Odoo ``major`` (``lookups`` not empty)?
+        False only for a kind with the base ``lookups``, ``for_body`` and no field whose value type
+        looks anything up: the live reader then skips its resources."""
+        return (self.dynamic or type(self).lookups is not Kind.lookups or type(self).for_body is not Kind.for_body
+                or bool(self._maps_overriding(major, "lookups")))
+
     def _maps_overriding(self, major: int, method: str) -> tuple[FieldMap, ...]:
         """The field maps (in order) whose value type overrides ``ValueType.<method>``: the
         others answer ``[]`` (no reference, no lookup), so they are skipped. Built once."""
-        memo = self.__dict__.setdefault("_overriding_memo", {})
-        found = memo.get((major, method))
-        if found is None:
+        try:
+            return self.__dict__["_overriding_memo"][(major, method)]  # type: ignore[no-any-return]
+        except KeyError:
             base = getattr(ValueType, method)
-            found = memo[(major, method)] = tuple(
-                f for f in self.field_maps(major) if getattr(type(f.vtype), method) is not base)
-        return found
+            found = tuple(f for f in self.field_maps(major) if getattr(type(f.vtype), method) is not base)
+            self.__dict__.setdefault("_overriding_memo", {})[(major, method)] = found
+            return found
 
     # -- Odoo side ------------------------------------------------------------------
 

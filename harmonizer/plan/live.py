@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from harmonizer.access import read as access_read
 from harmonizer.access.model import AccessLive
 from harmonizer.errors import SiteError
+from harmonizer.frozen import quick_init
 from harmonizer.kinds.base import Kind, site_marker
 from harmonizer.kinds.registry import KINDS
 from harmonizer.model import DesiredState, Level, address_of
@@ -34,6 +35,7 @@ class ReadClient(Protocol):
                     context: dict[str, Any] | None = None) -> list[dict[str, Any]]: ...
 
 
+@quick_init
 @dataclass(frozen=True)
 class OwnedRecord:
     """An ``ir.model.data`` row of module ``__harmonizer__`` that belongs to this site."""
@@ -49,8 +51,8 @@ class OwnedRecord:
     #: A site-local record of this site (its external ID carries the site marker).
     local: bool = False
 
-    @functools.cached_property
-    def address(self) -> str:  # kept in the instance's __dict__: not a field (equality ignores it)
+    @property
+    def address(self) -> str:
         return address_of(self.kind, self.resource)
 
 
@@ -101,11 +103,12 @@ def parse_xmlid(name: str) -> tuple[str, str, str | None] | None:
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _parsed_name(name: str) -> tuple[str | None, tuple[str, str, str | None] | None]:
-    """(site marker, ``parse_xmlid`` of the rest) of an external ID name; sites of one
-    template read the same names, so each is parsed once."""
+def _parsed_name(name: str) -> tuple[str | None, tuple[str, str, str | None] | None, str]:
+    """(site marker, ``parse_xmlid`` of the rest, the resource's address) of an external ID
+    name; sites of one template read the same names, so each is parsed once."""
     base, marker = split_site(name)
-    return marker, parse_xmlid(base)
+    parsed = parse_xmlid(base)
+    return marker, parsed, address_of(parsed[0], parsed[1]) if parsed is not None else ""
 
 
 def _belongs(kind: Kind, scope: str | None, company_id: int | None, warehouse_id: int | None) -> bool:
@@ -249,7 +252,7 @@ class LiveReader:
         mine = site_marker(self.site)
         for row in rows:
             snap.managed.setdefault(row["model"], set()).add(row["res_id"])
-            marker, parsed = _parsed_name(row["name"])
+            marker, parsed, address = _parsed_name(row["name"])
             if marker is not None and marker != mine:
                 continue  # another site's own record
             if parsed is None or parsed[0] not in KINDS:
@@ -258,9 +261,8 @@ class LiveReader:
             if not kind.accepts_model(row["model"]) or not _belongs(kind, parsed[2], snap.company_id,
                                                                     snap.warehouse_id):
                 continue
-            owned = OwnedRecord(row["id"], row["name"], kind.key, parsed[1], row["model"], row["res_id"],
-                                bool(row.get("noupdate")), local=marker is not None)
-            snap.owned[owned.address] = owned
+            snap.owned[address] = OwnedRecord(row["id"], row["name"], kind.key, parsed[1], row["model"],
+                                              row["res_id"], bool(row.get("noupdate")), local=marker is not None)
 
     # -- natural keys -----------------------------------------------------------------------
 
@@ -268,6 +270,8 @@ class LiveReader:
         wanted: dict[tuple[str, str], set[Any]] = defaultdict(set)
         for resource in desired:
             kind = KINDS[resource.kind]
+            if not kind.may_look_up(self.major):
+                continue
             body = kind.effective_body(resource)
             for lookup in kind.for_body(body).lookups(body, self.major):
                 wanted[(lookup.model, lookup.key)].add(lookup.value)

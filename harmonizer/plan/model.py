@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from harmonizer.access.model import AccessFinding
+from harmonizer.frozen import quick_init
 
 FORMAT_VERSION = 2
 #: Format versions ``Plan.from_dict`` reads.
@@ -35,6 +36,7 @@ class Action(StrEnum):
         return {"create": "+", "update": "~", "delete": "-", "no-op": " "}[self.value]
 
 
+@quick_init
 @dataclass(frozen=True)
 class FieldChange:
     """One field of one resource. ``before``/``after`` are canonical values (None: unset)."""
@@ -96,6 +98,7 @@ class Impact:
         return cls(**data)
 
 
+@quick_init
 @dataclass(frozen=True)
 class Change:
     """What happens to one resource. ``fields`` lists only fields that change (all on create;

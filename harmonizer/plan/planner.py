@@ -37,6 +37,10 @@ from harmonizer.plan.resolve import Resolver
 
 KIND_ORDER = list(KINDS)
 KIND_RANK = {key: index for index, key in enumerate(KIND_ORDER)}
+#: Beside a resource: Odoo major -> its ``_Facts`` (see ``Planner._facts``).
+_FACTS = "_plan_facts"
+#: (kind as it applies to the resource, effective body, field maps, dependencies, source).
+_Facts = tuple[Kind, dict[str, Any], list[FieldMap], tuple[str, ...], str]
 
 
 def _text(kind: Kind, key: str, value: Any, secret: bool, major: int) -> str:
@@ -109,15 +113,30 @@ class Planner:
     def _without_off_version(self, kind: Kind, body: dict[str, Any]) -> dict[str, Any]:
         return without_off_version(kind, body, self.off_version, self.major)
 
-    def _change(self, resource: Resource) -> Change:
+    def _facts(self, resource: Resource) -> _Facts:
+        """What the resource's change needs from it alone; kept beside the resource (and shared:
+        read, never change) when the site leaves nothing out for its version."""
+        memo = getattr(resource, "__dict__", None)
+        if self.off_version or memo is None:
+            return self._compute_facts(resource)
+        facts = memo.setdefault(_FACTS, {})
+        found = facts.get(self.major)
+        if found is None:
+            found = facts[self.major] = self._compute_facts(resource)
+        return found
+
+    def _compute_facts(self, resource: Resource) -> _Facts:
         kind = KINDS[resource.kind]
         body = kind.effective_body(resource)
         kind = kind.for_body(body)
         body = self._without_off_version(kind, body)
-        maps = kind.field_maps(self.major)
+        deps = tuple(dict.fromkeys(ref.target for ref in kind.references(body, self.major)))
+        return kind, body, kind.field_maps(self.major), deps, str(resource.location)
+
+    def _change(self, resource: Resource) -> Change:
+        kind, body, maps, deps, source = self._facts(resource)
         wanted = self._desired_values(kind, resource, body, maps)
         record_id, row, reason = self._find(kind, resource, body)
-        deps = [ref.target for ref in kind.references(body, self.major)]
         fields = []
         for fmap in maps:
             if fmap.key not in wanted:
@@ -156,9 +175,8 @@ class Planner:
         return Change(
             address=resource.address, kind=kind.key, model=kind.model, action=action,
             record_id=record_id if row is not None else None, xmlid=xmlid, fields=tuple(fields),
-            depends_on=tuple(dict.fromkeys(deps)),
-            create_extras=kind.create_extras(body, self.major) if action is Action.CREATE else {},
-            source=str(resource.location), reason=reason, protect=protect, local=resource.local,
+            depends_on=deps, create_extras=kind.create_extras(body, self.major) if action is Action.CREATE else {},
+            source=source, reason=reason, protect=protect, local=resource.local,
         )
 
     def _carried(self, kind: Kind, resource: Resource, wanted: dict[str, Any], row: dict[str, Any],

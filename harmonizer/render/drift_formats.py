@@ -26,7 +26,7 @@ def render_drift_text(report: DriftReport, *, color: bool = False, width: int | 
 
 
 def render_drift_json(report: DriftReport, *, color: bool = False, width: int | None = None) -> str:
-    return jsontext.dumps(report.to_dict(), ensure_ascii=False) + "\n"
+    return jsontext.dumps(report.to_dict(), ensure_ascii=False, end="\n")
 
 
 DRIFT_RENDERERS: dict[str, DriftRenderer] = {

@@ -28,13 +28,15 @@ class _Unknown(Exception):
     """A value ``json.dumps`` would need ``default`` for."""
 
 
-def dumps(value: Any, *, ensure_ascii: bool = True, default: Callable[[Any], Any] | None = None) -> str:
-    """``json.dumps(value, indent=2, ensure_ascii=ensure_ascii, default=default)``."""
+def dumps(value: Any, *, ensure_ascii: bool = True, default: Callable[[Any], Any] | None = None,
+          end: str = "") -> str:
+    """``json.dumps(value, indent=2, ensure_ascii=ensure_ascii, default=default) + end``
+    (``end`` joined in, not appended to a copy: a fleet's report is megabytes)."""
     encode = encode_basestring_ascii if ensure_ascii else encode_basestring
     try:
-        return _dump(value, encode, "\n", {}, {})
+        return _dump(value, encode, "\n", {}, {}, end)
     except (_Unknown, RecursionError):
-        return json.dumps(value, indent=2, ensure_ascii=ensure_ascii, default=default)
+        return json.dumps(value, indent=2, ensure_ascii=ensure_ascii, default=default) + end
 
 
 def _float(value: float) -> str:
@@ -81,29 +83,31 @@ def _key(key: Any) -> str:
 
 
 def _dump(value: Any, encode: Callable[[str], str], newline: str, memo: dict[tuple[int, str], str],
-          heads: dict[str, str]) -> str:
-    """The text of ``value`` whose first line is already indented by ``newline``'s indent.
-
-    A list is written once per indent (``memo``, by identity): one met again, e.g. the shared
-    field entries of resources many sites hold alike, reuses its text. ``heads`` keeps each
-    string key's ``"key": ``."""
+          heads: dict[str, str], end: str = "") -> str:
+    """The text of ``value`` (+ ``end``) whose first line is already indented by ``newline``'s
+    indent. A container's text is one join of its pieces (brackets and separators included),
+    so each level copies its items' texts once. A list is written once per indent (``memo``, by
+    identity): one met again, e.g. the shared field entries of resources many sites hold alike,
+    reuses its text. ``heads`` keeps each string key's ``"key": ``."""
     kind = type(value)
     if kind is str:
-        return encode(value)
+        return encode(value) + end
     is_dict = kind is dict or (kind is not list and kind is not tuple and isinstance(value, dict))
     if not (is_dict or kind is list or kind is tuple or isinstance(value, list | tuple)):
         text = _scalar(value, encode)
         if text is None:
             raise _Unknown
-        return text
+        return text + end
     if not value:
-        return "{}" if is_dict else "[]"
-    if not is_dict:
+        return ("{}" if is_dict else "[]") + end
+    if not is_dict and not end:
         found = memo.get((id(value), newline))
         if found is not None:
             return found
     inner = newline + "  "
-    parts = []
+    separator = "," + inner
+    pieces = ["{" if is_dict else "["]
+    lead = inner
     head = ""
     for key, item in value.items() if is_dict else zip(_NO_KEYS, value, strict=False):
         if is_dict:
@@ -114,16 +118,19 @@ def _dump(value: Any, encode: Callable[[str], str], newline: str, memo: dict[tup
                     heads[key] = head
         leaf = type(item)
         if leaf is str:  # the common leaves inline (the texts ``_scalar`` gives)
-            parts.append(head + encode(item))
+            pieces.append(lead + head + encode(item))
         elif item is None:
-            parts.append(head + "null")
+            pieces.append(lead + head + "null")
         elif leaf is bool:
-            parts.append(head + ("true" if item else "false"))
+            pieces.append(lead + head + ("true" if item else "false"))
         elif leaf is int:
-            parts.append(head + int.__repr__(item))
+            pieces.append(lead + head + int.__repr__(item))
         else:
-            parts.append(head + _dump(item, encode, inner, memo, heads))
-    if is_dict:
-        return "{" + inner + ("," + inner).join(parts) + newline + "}"
-    text = memo[(id(value), newline)] = "[" + inner + ("," + inner).join(parts) + newline + "]"
+            pieces.append(lead + head)
+            pieces.append(_dump(item, encode, inner, memo, heads))
+        lead = separator
+    pieces.append(newline + ("}" if is_dict else "]") + end)
+    text = "".join(pieces)
+    if not is_dict and not end:
+        memo[(id(value), newline)] = text
     return text

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from harmonizer.odoo.xmlrpc_decode import _as_json, loads
+from harmonizer.odoo.xmlrpc_decode import _PIECE, _as_json, loads
 
 TEXTS = ["a", "Z", " ", '"', "\\", "<", ">", "&", "&amp;", "\n", "\t", "é", "€", '"x":', "</value>", ",]", "{", "}",
          "[", "]", "null", "1", "\u2028", "</string>"]
@@ -106,3 +106,14 @@ def test_unusual_values_in_odoo_s_layout_go_to_the_standard_library(value: bytes
     body = ODOO_FRAME[0] + value + ODOO_FRAME[1]
     assert _as_json(body) is None
     assert outcome(body, loads) == outcome(body, xmlrpc.client.loads)
+
+
+def test_long_answers_cut_in_pieces_decode_as_the_standard_library_does() -> None:
+    """Answers far longer than a rewrite piece (``_PIECE``), values of every type on both sides of the cuts."""
+    rnd = random.Random(7)
+    for _ in range(5):
+        rows = [{"id": i, "value": random_value(rnd), "name": f"row {i}", "m2o": [i, "x"], "flag": i % 3 == 0,
+                 "empty": [], "none": None} for i in range(rnd.randint(300, 900))]
+        body = answer(rows)
+        assert len(body) > 10 * _PIECE and _as_json(body) is not None
+        assert outcome(body, loads) == outcome(body, xmlrpc.client.loads)

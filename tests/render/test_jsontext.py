@@ -74,3 +74,8 @@ def test_containers_met_again_are_written_as_json_dumps_writes_them() -> None:
         shared = [random_value(rnd) for _ in range(3)]
         value = {"a": shared, "b": [shared, {"c": shared, "d": [shared[0]] * 3}], "e": (shared, shared)}
         assert dumps(value, ensure_ascii=False) == json.dumps(value, indent=2, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("value", [{"a": [1, {"b": None}]}, [], {}, "text", 3, None, [[1], [1]], float("nan")])
+def test_an_end_is_joined_in(value: Any) -> None:
+    assert dumps(value, end="\n") == json.dumps(value, indent=2) + "\n"
