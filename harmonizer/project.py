@@ -201,7 +201,9 @@ class Harmonizer:
     def _plan_in(self, session: OdooSession, site_name: str, on_event: SiteEvent | None = None, *,
                  check_coupling: bool = True) -> SitePlan:
         """Plan one site on an open session; the plan carries its fingerprints (``safety.fingerprint``).
-        A desired state Odoo cannot hold (coupled fields, ``harmonizer.coupling``) is refused."""
+        A desired state Odoo cannot hold (coupled fields, ``harmonizer.coupling``) is refused.
+        ``check_coupling=False`` is the verification after an apply: no refusal, no impact
+        preview, no fingerprints (that plan is only asked what would still change)."""
         from harmonizer.plan.live import LiveReader
         from harmonizer.plan.planner import plan_site
         from harmonizer.safety.fingerprint import fingerprint_key, site_fingerprints
@@ -225,6 +227,8 @@ class Harmonizer:
 
             site_plan = add_impacts(site_plan, desired, session.reader(), session.version.major, self.impact,
                                     uid=session.uid)
+        if not check_coupling:  # verifying an apply: only its pending changes matter, never saved
+            return site_plan
         key = fingerprint_key(session.settings.secret)
         return replace(site_plan, fingerprints=site_fingerprints(desired, live, site_plan, key))
 

@@ -61,6 +61,7 @@ class Family:
         """Fork the case (``position``, ``mode``): True in the child, False in the parent."""
         while len(self.running) >= self.limit:
             self._reap()
+        gc.freeze()  # the collector of the child leaves the objects of now alone (no page copies)
         pid = os.fork()
         if pid == 0:
             self._become(position, mode)
@@ -151,13 +152,11 @@ def adopt_journal(locks: Path, parent: int, child: int) -> None:
 @contextlib.contextmanager
 def family(limit: int, root: Path, outbox: Path) -> Iterator[Family]:
     """A family for the project at ``root``, reached as ``root.name`` from ``root.parent``
-    (the working directory), collecting in ``outbox``.
-    The parent's objects are frozen for the collector, so the children do not copy every page
-    by walking them; the working directory is given back at the end."""
+    (the working directory), collecting in ``outbox``. The working directory is given back
+    and the objects frozen at each fork are handed back to the collector at the end."""
     outbox.mkdir(parents=True, exist_ok=True)
     here = Path.cwd()
     gc.collect()
-    gc.freeze()
     os.chdir(root.parent)
     current = Family(limit, root.parent, root.name, outbox)
     try:

@@ -407,6 +407,10 @@ def run_every_position(scenario: Scenario, modes: list[str]) -> list[CaseResult]
         with pytest.MonkeyPatch.context() as patch, family(workers(), root, outbox) as cases:
             patch.setattr(project_module, "find_root", _relative_root)
             scenario.root = Path(root.name)
+            # Every case's rerun plans with its own project object (the project is reached by
+            # that path now): parsed, rendered and checked once here, not once per case process.
+            with Harmonizer(scenario.root, env=scenario.env) as warm:
+                assert not warm.plan([SITE]).failures
             levers = ForkingLevers(modes, cases)
             scenario.wire.levers = levers
             clean = scenario.cli(*scenario.args)

@@ -164,17 +164,14 @@ class WriteMixin:
             xmlids = [r["id"] for r in store.find(imd, "res_id", ids) if r.get("model") == self.name]
             if xmlids:
                 store.delete(imd, xmlids)
-        for other in self.env.profile.schema.models.values():
-            for field in other.column_fields:
-                if field.type != "many2one" or field.relation != self.name:
-                    continue
-                dependants = [r["id"] for r in store.find(other, field.name, ids)]
-                if not dependants:
-                    continue
-                if field.required:
-                    self.env[other.name].sudo()._delete(dependants)
-                else:
-                    store.update(other, dependants, {field.name: None})
+        for other, field in self.env.profile.schema.many2ones_to(self.name):
+            dependants = [r["id"] for r in store.find(other, field.name, ids)]
+            if not dependants:
+                continue
+            if field.required:
+                self.env[other.name].sudo()._delete(dependants)
+            else:
+                store.update(other, dependants, {field.name: None})
         self.env.invalidate()
 
     # -- x2many commands ---------------------------------------------------------------------

@@ -112,9 +112,20 @@ class Schema:
     version: str
     version_info: dict[str, Any]
     models: dict[str, ModelSpec]
+    #: ``many2ones_to`` by target model (the models never change once loaded).
+    _inbound: dict[str, list[tuple[ModelSpec, FieldSpec]]] = field(default_factory=dict, compare=False, repr=False)
 
     def get(self, model: str) -> ModelSpec | None:
         return self.models.get(model)
+
+    def many2ones_to(self, model: str) -> list[tuple[ModelSpec, FieldSpec]]:
+        """Every stored many2one column pointing at ``model``, with its model (what a delete
+        of ``model``'s records cascades to or clears), in model order."""
+        found = self._inbound.get(model)
+        if found is None:
+            found = self._inbound[model] = [(spec, f) for spec in self.models.values() for f in spec.column_fields
+                                            if f.type == "many2one" and f.relation == model]
+        return found
 
 
 def _model(name: str, raw: dict[str, Any], depends: dict[str, Any]) -> ModelSpec:
