@@ -12,7 +12,6 @@ import pytest
 from harness import KINDS_OF_RUN, MODES, TALLY, VERSIONS, Scenario, cpu_seconds, describe, run_every_position
 
 
-@pytest.mark.faults  # opt-in until the whole matrix is proven in the default run
 @pytest.mark.parametrize("kind", KINDS_OF_RUN)
 @pytest.mark.parametrize("version_key", sorted(VERSIONS))
 def test_every_position_recovers(fault_session: Callable[[str, str], Scenario], version_key: str,
