@@ -12,6 +12,7 @@ import pytest
 from harness import KINDS_OF_RUN, MODES, TALLY, VERSIONS, Scenario, cpu_seconds, describe, run_every_position
 
 
+@pytest.mark.faults  # opt-in: about 7 minutes on two idle cores, over the 5-minute budget of the default run
 @pytest.mark.parametrize("kind", KINDS_OF_RUN)
 @pytest.mark.parametrize("version_key", sorted(VERSIONS))
 def test_every_position_recovers(fault_session: Callable[[str, str], Scenario], version_key: str,
