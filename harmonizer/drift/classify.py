@@ -43,18 +43,17 @@ from harmonizer.kinds.base import FieldMap, Kind
 from harmonizer.kinds.canonical import exact
 from harmonizer.kinds.refs import UnresolvedReference
 from harmonizer.kinds.registry import KINDS
-from harmonizer.kinds.values import raw_text, read_live, same_or_not, show
+from harmonizer.kinds.values import raw_text, read_live, same_or_not
 from harmonizer.model import DesiredState, Exclusion, Resource
 from harmonizer.plan.live import LiveSnapshot
 from harmonizer.plan.model import REDACTED, Action, Change, SitePlan
 from harmonizer.plan.planner import without_off_version
 from harmonizer.plan.resolve import Resolver
 
-from .clean import CleanFields, clean_entries
+from .clean import EMPTY, CleanFields, clean_entries, field_text
 from .model import DriftClass, FieldDrift, ResourceDrift, WaiverRef, worst
 
 WHOLE_RESOURCE = "*"
-EMPTY = "(empty)"
 ABSENT = "(absent)"
 
 
@@ -139,14 +138,6 @@ def _waiver(waivers: tuple[Waiver, ...], address: str, keys: tuple[str, ...], to
     return None
 
 
-def _text(fmap: FieldMap, value: Any, secret: bool) -> str:
-    if value is None:
-        return EMPTY
-    if secret:
-        return REDACTED
-    return show(fmap.vtype, value)
-
-
 def _desired(fmap: FieldMap, body: dict[str, Any], resolver: Resolver) -> tuple[bool, Any]:
     """(resolved, canonical value) of a template value; unresolved references stay unresolved."""
     try:
@@ -212,19 +203,19 @@ def _fields(kind: Kind, resource: Resource, body: dict[str, Any], std_body: dict
                 continue
         secret = fmap.key in resource.secret_keys
         resolved, site_value = _desired(fmap, body, live.resolver)
-        site_text = _text(fmap, site_value, secret)
+        site_text = field_text(fmap, site_value, secret)
         if standard_is_site:
             std_value, std_text = site_value, site_text if resolved else str(site_value)
         elif fmap.key in std_body:
             resolved, std_value = _desired(fmap, std_body, live.resolver)
-            std_text = _text(fmap, std_value, secret) if resolved else str(std_value)
+            std_text = field_text(fmap, std_value, secret) if resolved else str(std_value)
         else:
             std_value, std_text = None, EMPTY
         if row is None:
             live_value, live_text, cls = None, ABSENT, DriftClass.MISSING
         else:
             readable, live_value = read_live(fmap.vtype, row.get(fmap.field), live.resolver)
-            live_text = _text(fmap, live_value, secret) if readable or secret else raw_text(live_value)
+            live_text = field_text(fmap, live_value, secret) if readable or secret else raw_text(live_value)
             if not readable or not same_or_not(fmap.vtype, live_value, site_value):
                 cls = DriftClass.DRIFT
             elif not same_or_not(fmap.vtype, site_value, std_value):

@@ -106,7 +106,7 @@ def _entries(kind: Kind, resource: Resource, std: Resource | None, major: int) -
             out.append(None)
             continue
         secret = fmap.key in resource.secret_keys
-        site_text = _text(fmap, value, secret)
+        site_text = field_text(fmap, value, secret)
         if std is resource:
             std_value, std_text = value, site_text
         elif std is not None and fmap.key in std_body:
@@ -114,7 +114,7 @@ def _entries(kind: Kind, resource: Resource, std: Resource | None, major: int) -
             if std_value is NOT_KEPT:
                 out.append(None)
                 continue
-            std_text = _text(fmap, std_value, secret)
+            std_text = field_text(fmap, std_value, secret)
         else:
             std_value, std_text = None, EMPTY
         cls = DriftClass.STANDARD if same_or_not(fmap.vtype, value, std_value) else DriftClass.SANCTIONED
@@ -123,7 +123,8 @@ def _entries(kind: Kind, resource: Resource, std: Resource | None, major: int) -
     return tuple(out)
 
 
-def _text(fmap: FieldMap, value: Any, secret: bool) -> str:
+def field_text(fmap: FieldMap, value: Any, secret: bool) -> str:
+    """A field's value as a drift entry shows it (empty, redacted, or the value type's text)."""
     if value is None:
         return EMPTY
     if secret:
