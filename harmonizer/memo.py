@@ -37,3 +37,17 @@ class ByIdentity(Generic[T]):
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
         return value
+
+
+def beside(obj: Any, name: str, key: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()`` kept in ``obj``'s own ``__dict__`` under ``name`` and ``key``: derived data
+    of a frozen object (a rendered resource) whose equality and ``replace`` ignore it, shared by
+    everyone holding the object. Computed every time for an object without ``__dict__``."""
+    memo = getattr(obj, "__dict__", None)
+    if memo is None:
+        return compute()
+    table = memo.setdefault(name, {})
+    if key in table:
+        return table[key]  # type: ignore[no-any-return]
+    value = table[key] = compute()
+    return value

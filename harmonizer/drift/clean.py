@@ -16,6 +16,7 @@ from typing import Any
 from harmonizer.kinds.base import FieldMap, Kind
 from harmonizer.kinds.canonical import NOT_KEPT, exact, pure_values
 from harmonizer.kinds.values import UNREADABLE, same_or_not, show
+from harmonizer.memo import beside
 from harmonizer.model import Resource
 from harmonizer.plan.model import REDACTED
 from harmonizer.plan.resolve import Resolver
@@ -61,15 +62,10 @@ class CleanFields:
 def clean_entries(kind: Kind, resource: Resource, std: Resource | None, major: int) -> CleanFields | None:
     """The resource's ``CleanFields`` against ``std`` (its standard) on Odoo ``major``; None
     when nothing is kept (see ``kinds.canonical.pure_values``)."""
-    memo = getattr(resource, "__dict__", None)
-    if memo is None:
+    if not hasattr(resource, "__dict__"):
         return None
-    entries = memo.setdefault(_MEMO, {})
-    key = (type(kind), major, id(std))
-    found = entries.get(key)
-    if found is None or found[0] is not std:
-        found = entries[key] = (std, _build(kind, resource, std, major))
-    return found[1]
+    # the entry holds ``std``, so no other object can take its id while the entry is kept
+    return beside(resource, _MEMO, (type(kind), major, id(std)), lambda: (std, _build(kind, resource, std, major)))[1]
 
 
 def _build(kind: Kind, resource: Resource, std: Resource | None, major: int) -> CleanFields | None:

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict
 
 from harmonizer.kinds.refs import UnresolvedReference
 from harmonizer.kinds.values import Lookup, Selection, ValueType
+from harmonizer.memo import beside
 from harmonizer.model import Level, Resource
 
 if TYPE_CHECKING:
@@ -92,15 +93,7 @@ def _memo_effective_body(method: Callable[[Kind, Resource], dict[str, Any]]
 
     @functools.wraps(method)
     def effective_body(self: Kind, resource: Resource) -> dict[str, Any]:
-        memo = getattr(resource, "__dict__", None)
-        if memo is None:
-            return method(self, resource)
-        bodies = memo.setdefault(_EFFECTIVE, {})
-        key = (method, type(self))
-        found = bodies.get(key)
-        if found is None:
-            found = bodies[key] = method(self, resource)
-        return dict(found)
+        return dict(beside(resource, _EFFECTIVE, (method, type(self)), lambda: method(self, resource)))
 
     effective_body.__memoized__ = True  # type: ignore[attr-defined]
     return effective_body

@@ -22,6 +22,7 @@ from typing import Any
 
 from harmonizer.kinds.base import FieldMap, Kind, SelectionIn
 from harmonizer.kinds.values import Boolean, Float, Html, Integer, Selection, Text, ValueType
+from harmonizer.memo import beside
 from harmonizer.model import Resource
 
 #: ``desired`` of the value types whose canonical value depends on the template value only.
@@ -44,39 +45,30 @@ def pure_values(kind: Kind, resource: Resource, major: int) -> tuple[Any, ...] |
     """Per field map of ``kind.field_maps(major)`` (same order): the canonical desired value
     of the resource's effective body, or ``NOT_KEPT``. None when nothing is kept (a dynamic
     kind, a resource without ``__dict__``)."""
-    memo = getattr(resource, "__dict__", None)
-    if kind.dynamic or memo is None:
+    if kind.dynamic or not hasattr(resource, "__dict__"):
         return None
-    values = memo.setdefault(_MEMO, {})
-    key = (type(kind), major)
-    found = values.get(key)
-    if found is None:
-        found = values[key] = _compute(kind, resource, major)
-    return found
+    return beside(resource, _MEMO, (type(kind), major), lambda: _compute(kind, resource, major))
 
 
 def pure_body(kind: Kind, resource: Resource, major: int) -> dict[str, Any] | None:
     """Template key -> canonical desired value of every field of the effective body that
     ``kind.field_maps(major)`` names, when all of them are kept (else None). One dict per
     resource, kind and version, shared: read it, never change it."""
-    memo = getattr(resource, "__dict__", None)
-    if kind.dynamic or memo is None:
+    if kind.dynamic or not hasattr(resource, "__dict__"):
         return None
-    bodies = memo.setdefault(_MEMO_BODY, {})
-    key = (type(kind), major)
-    if key not in bodies:
-        kept = pure_values(kind, resource, major)
-        body = kind.effective_body(resource)
-        maps = kind.field_maps(major)
-        found: dict[str, Any] | None = {}
-        for fmap, value in zip(maps, kept or (), strict=True):
-            if fmap.key in body:
-                if value is NOT_KEPT:
-                    found = None
-                    break
-                found[fmap.key] = value  # type: ignore[index]
-        bodies[key] = found
-    return bodies[key]  # type: ignore[no-any-return]
+    return beside(resource, _MEMO_BODY, (type(kind), major), lambda: _pure_body(kind, resource, major))
+
+
+def _pure_body(kind: Kind, resource: Resource, major: int) -> dict[str, Any] | None:
+    kept = pure_values(kind, resource, major)
+    body = kind.effective_body(resource)
+    found: dict[str, Any] = {}
+    for fmap, value in zip(kind.field_maps(major), kept or (), strict=True):
+        if fmap.key in body:
+            if value is NOT_KEPT:
+                return None
+            found[fmap.key] = value
+    return found
 
 
 def _compute(kind: Kind, resource: Resource, major: int) -> tuple[Any, ...]:

@@ -29,6 +29,7 @@ from harmonizer.kinds.canonical import NOT_KEPT, pure_body, pure_values
 from harmonizer.kinds.refs import ResourceRefs, UnresolvedReference
 from harmonizer.kinds.registry import KINDS
 from harmonizer.kinds.values import show
+from harmonizer.memo import beside
 from harmonizer.model import DesiredState, Resource, address_of
 from harmonizer.plan.live import MODULE, LiveSnapshot
 from harmonizer.plan.model import REDACTED, Action, Change, FieldChange, SitePlan
@@ -116,14 +117,9 @@ class Planner:
     def _facts(self, resource: Resource) -> _Facts:
         """What the resource's change needs from it alone; kept beside the resource (and shared:
         read, never change) when the site leaves nothing out for its version."""
-        memo = getattr(resource, "__dict__", None)
-        if self.off_version or memo is None:
+        if self.off_version:
             return self._compute_facts(resource)
-        facts = memo.setdefault(_FACTS, {})
-        found = facts.get(self.major)
-        if found is None:
-            found = facts[self.major] = self._compute_facts(resource)
-        return found
+        return beside(resource, _FACTS, self.major, lambda: self._compute_facts(resource))
 
     def _compute_facts(self, resource: Resource) -> _Facts:
         kind = KINDS[resource.kind]
