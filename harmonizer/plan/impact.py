@@ -25,7 +25,10 @@ counted. A count Odoo denies the site's user (``AccessError``: e.g. real 17.0 re
 leaf on a field reserved to groups the user lacks, such as ``res.partner.credit`` for a
 least-privilege user without accounting rights; 16.0, 18.0 and 19.0 accept it) says the
 domain is fine and the user may not count with it: that rule is not counted, the plan goes
-on (the automation itself filters its records as superuser). Counting stops when
+on (the automation itself filters its records as superuser). On Odoo 16.0 a record rule
+whose filter has ``'!'`` before a condition on a path (``'!', ('activity_ids.summary', '=',
+S)``) is not counted: 16.0's search reads it otherwise than the rule's filter does
+(``plan.negated_paths``); the note says how to write it. Counting stops when
 ``timeout`` seconds have passed for the site (checked between counts); the rest say so.
 """
 
@@ -44,6 +47,7 @@ from harmonizer.errors import ConfigError, OdooAccessError, OdooError
 from harmonizer.model import DesiredState
 from harmonizer.plan.impact_options import ImpactOptions
 from harmonizer.plan.model import Action, Change, Impact, SitePlan
+from harmonizer.plan.negated_paths import negated_path_leaf, sixteen_reading
 
 NOUNS = {
     "sale.order": "sale orders", "purchase.order": "purchase orders", "stock.picking": "transfers",
@@ -165,7 +169,11 @@ class _Context:
 
     def _count_rule(self, rule: _Rule) -> int:
         domain = self._domain(rule.domain)
-        if rule.trigger in TIME_DATE_FIELDS or rule.trigger == "on_time":
+        timed = rule.trigger in TIME_DATE_FIELDS or rule.trigger == "on_time"
+        if self.major == 16 and not timed and (leaf := negated_path_leaf(domain)) is not None:
+            # a record rule filters; 16.0's time rules search, so their count is what they do
+            raise _NotCounted(f"not counted: {sixteen_reading(leaf)}")
+        if timed:
             field = rule.date_field or TIME_DATE_FIELDS.get(rule.trigger)
             if not field:
                 raise _NotCounted("not counted: the rule names no trigger date")

@@ -32,6 +32,12 @@ Compiles to (names ``approval_<rule>``):
   the create/write itself: 16.0 does not share what the first did, 17.0+ do); the second
   run then finds the first's activity. 16.0 evaluates a filter's conditions last to
   first, so the guard, read last, sees it (checked on real 16.0-19.0, Dec 2026).
+  The guard is ``'!', ('activity_ids.summary', '=like', <summary>)``: with ``'='`` real
+  16.0's *search* (the impact preview counts with it) pushes the ``'!'`` into the leaf,
+  ``('activity_ids.summary', '!=', S)``: "some activity whose summary is not S", while
+  the rule's filter reads "no activity S". ``=like`` has no opposite operator, so 16.0
+  keeps the negation whole; a pattern without ``%``/``_`` is an exact, case-sensitive
+  match, and 16.0-19.0 read it alike as a search and as the rule's filter.
 
 The rule's condition is one conjunction: the exception type's own leaves, the measure
 above ``threshold``, and the optional segment, category and warehouse filters.
@@ -221,11 +227,12 @@ def pending(rule: MatrixRule) -> Domain:
 def open_approval_guard(rule_name: str, rule: MatrixRule) -> Domain:
     """"The record has no open activity of this approval" (see the module rules: it comes
     first in the approval's filter)."""
-    return ["!", ("activity_ids.summary", "=", summary(rule_name, rule))]
+    return ["!", ("activity_ids.summary", "=like", summary(rule_name, rule))]
 
 
 def summary(rule_name: str, rule: MatrixRule) -> str:
-    """The approval activity's summary: also how escalation finds a still-open approval."""
+    """The approval activity's summary: also how escalation finds a still-open approval.
+    No ``%`` or ``_`` (the guard matches it with ``=like``)."""
     spec = EXCEPTIONS[rule.exception]
     return f"Approval needed: {spec.document.lower()} ({rule_name.replace('_', ' ')})"
 

@@ -19,6 +19,10 @@ order created above a threshold, edited, created below it and pushed above it by
   amounts, their trigger fields are compared with the old amounts. Odoo computes when a
   rule's filter first reads an amount (its filter evaluates the conditions last to first),
   else at the end of the call.
+- A filter's ``'!'`` is the complement on every version (unlike 16.0's search, see
+  ``orm.domain.negate_into_paths``); a negative leaf on a path is "no related value
+  matches" on 16.0 and 17.0 (their filter maps the path's values), "some related record
+  does not match" from 18.0 on (``VersionProfile.filter_path_negatives_complement``).
 - A rule acts at most once per record while one create's or write's rules run. A
   recomputation set off inside a rule's filter shares that record of what was done from
   17.0 on; 16.0 gives it a copy, so the same rule acts again afterwards: real 16.0
@@ -135,9 +139,17 @@ class _Run:
             else:
                 if done is not None and rec_id in self.pending and str(token[0]).split(".")[0] in AMOUNTS:
                     self.recompute(rec_id, done if self.feedback else _copy(done))
-                rows = self.env.store.rows(self.model.spec, [rec_id])
-                stack.append(rec_id in dom.leaf_ids(self.model, token, rows))
+                stack.append(self._leaf_holds(token, rec_id))
         return all(stack)
+
+    def _leaf_holds(self, leaf: Any, rec_id: int) -> bool:
+        rows = self.env.store.rows(self.model.spec, [rec_id])
+        left, operator, right = leaf if isinstance(leaf, tuple) and len(leaf) == 3 else (None, None, None)
+        if (self.env.profile.filter_path_negatives_complement and isinstance(left, str) and "." in left
+                and operator in dom.NEGATIVE and operator != "not any"):
+            # 16.0/17.0 map the path's values: ('activity_ids.summary', '!=', S) is "no activity S"
+            return rec_id not in dom.leaf_ids(self.model, (left, dom.NEGATIVE[operator], right), rows)
+        return rec_id in dom.leaf_ids(self.model, leaf, rows)
 
     # -- recomputation ----------------------------------------------------------------------
     def recompute(self, rec_id: int, done: Done) -> None:

@@ -86,6 +86,13 @@ class VersionProfile:
     #: 17.0+: an automation run by a recomputation set off inside another rule's filter shares
     #: what that rule's call has done (16.0 copies it: the rule acts twice; ``sandbox.automations``).
     automation_feedback: bool = True
+    #: 16.0: a search pushes ``'!'`` into a path leaf (``'!', ('activity_ids.summary', '=', S)``
+    #: searches "some activity is not S"; ``orm.domain.negate_into_paths``); 17.0+ search "none is S".
+    search_negates_path_leaves: bool = False
+    #: 16.0, 17.0: a rule's filter (``filtered_domain``) reads a negative leaf on a path over the
+    #: related values (``('activity_ids.summary', '!=', S)``: no activity S); 18.0+ as a search
+    #: does (some activity is not S). Checked on the real servers (Dec 2026).
+    filter_path_negatives_complement: bool = False
     #: NOT NULL violation ({model_desc}, {model}, {field_desc}, {field}), ``orm.errors.MANDATORY*``.
     mandatory_message: str = MANDATORY
     #: Group labels that differ from 17.0's in AccessError texts (``access.GROUP_LABELS_19``).
@@ -185,6 +192,8 @@ def _build(version: str) -> VersionProfile:
         nonstored_search_error=major >= 19,
         field_groups_in_search=major == 17,
         automation_feedback=major >= 17,
+        search_negates_path_leaves=major <= 16,
+        filter_path_negatives_complement=major <= 17,
         mandatory_message=MANDATORY_19 if major >= 19 else MANDATORY,
         group_labels=dict(GROUP_LABELS_19) if major >= 19 else {},
         jsonrpc_controller="JSONRPC" if major >= 19 else "RPC",

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from harmonizer.cli import main
 
 AUTOMATION = "site_templates/distribution-standard/automation.yaml"
-REVIEW_DOMAIN = ("filter_domain: \"['!', ('activity_ids.summary', '=', 'Review large order before release'), "
+REVIEW_DOMAIN = ("filter_domain: \"['!', ('activity_ids.summary', '=like', 'Review large order before release'), "
                  "('amount_total', '>', {{ order_review_threshold }}), ('state', 'in', ['draft', 'sent'])]\"")
 CODE_LINE = '      overdue = model.search([("date_deadline", "<", datetime.date.today()), '
 

@@ -14,7 +14,7 @@ from harmonizer.cli import main
 from harmonizer.plan.model import Plan
 from harmonizer.project import Harmonizer
 
-REVIEW_NEW = ["!", ("activity_ids.summary", "=", "Review large order before release"), ("amount_total", ">", 25000),
+REVIEW_NEW = ["!", ("activity_ids.summary", "=like", "Review large order before release"), ("amount_total", ">", 25000),
               ("state", "in", ["draft", "sent"])]
 REVIEW_OLD = [("amount_total", ">", 40000), ("state", "in", ["draft", "sent"])]
 

@@ -5,7 +5,8 @@ prefix operators combine sets (``!`` is the complement within the searched rows)
 semantics follow Odoo: ``=``/``in`` with False match NULL, and the negative operators
 (``!=``, ``not in``, ``not like``, ``not ilike``) also match NULL rows. A leaf on a path
 (``a.b``) matches the records linked to a related record satisfying it, negative or not. A leaf on a
-non-stored field that has no search rule is dropped (always true), as Odoo does.
+non-stored field that has no search rule is dropped (always true), as Odoo does. Real 16.0's
+search first pushes a ``'!'`` into a path leaf it negates (``negate_into_paths``).
 """
 
 from __future__ import annotations
@@ -139,6 +140,41 @@ def _coerce(row_value: Any, value: Any) -> Any:
     if isinstance(row_value, int) and isinstance(value, str) and value.lstrip("-").isdigit():
         return int(value)
     return value
+
+
+#: 16.0's opposite operators (its ``TERM_OPERATORS_NEGATION``): ``'!'`` before such a leaf
+#: becomes the opposite operator in a search, also on a path.
+OPPOSITES_16 = {"<": ">=", ">": "<=", "<=": ">", ">=": "<", "=": "!=", "!=": "=", "in": "not in",
+                "not in": "in", "like": "not like", "not like": "like", "ilike": "not ilike", "not ilike": "ilike"}
+
+
+def negate_into_paths(domain: list[Any]) -> list[Any]:
+    """How real 16.0's search reads a normalised domain: it pushes every ``'!'`` down to the
+    leaves (``'&'`` and ``'|'`` swap) and into each leaf whose operator has an opposite, so
+    ``'!', ('activity_ids.summary', '=', S)`` searches ``('activity_ids.summary', '!=', S)``:
+    the records with SOME activity whose summary is not S (17.0+ search "no activity S", and
+    every version's rule filter reads it so). Only path leaves take the opposite here; any
+    other negated leaf keeps its ``'!'`` (the complement, which a plain leaf's opposite
+    equals in this stand-in), and so does a leaf whose operator has no opposite
+    (``=like``, ``=ilike``, ``=?``, ``child_of``...): 16.0 negates its whole SQL test."""
+    out: list[Any] = []
+    negated = [False]
+    for token in domain:
+        negate = negated.pop()
+        if token == "!":
+            negated.append(not negate)
+        elif token in ("&", "|"):
+            out.append({"&": "|", "|": "&"}[token] if negate else token)
+            negated += [negate, negate]
+        elif not negate:
+            out.append(token)
+        elif isinstance(token[0], str) and "." in token[0] and token[1] in OPPOSITES_16:
+            out.append((token[0], OPPOSITES_16[token[1]], token[2]))
+        else:
+            out += ["!", token]
+        if not negated:
+            negated.append(False)  # terms side by side (evaluate joins them with '&')
+    return out
 
 
 def evaluate(model: Model, domain: list[Any], rows: dict[int, dict[str, Any]]) -> set[int]:

@@ -31,6 +31,8 @@ class SearchMixin:
                      order: str | None = None) -> list[dict[str, Any]]:
         """The rows (column form) ``_search`` finds, in its order (``search_read`` reads them)."""
         normal = dom.normalize(domain, self.env.profile.domain_words)
+        if self.env.profile.search_negates_path_leaves:
+            normal = dom.negate_into_paths(normal)
         rows = self._candidate_rows(normal)
         rows = self._apply_rules(rows, normal)
         ids = dom.evaluate(self, normal, rows) if normal else set(rows)
