@@ -15,9 +15,12 @@ Per version (``field_maps(major)``, ``create_extras``, ``companions``):
   Only 16.0's six triggers exist there; others are refused at plan time, except 17.0's
   ``on_time_created``/``on_time_updated``, which are 16.0's ``on_time`` on ``create_date``/
   ``write_date`` (the date field the template names): they are written as ``on_time``.
-- 18.0: the server fills an empty ``trigger_field_ids`` of an on_create_or_write/on_write
-  rule with the fields its ``filter_domain`` names: an empty ``trigger_fields`` is desired
-  as exactly those fields, so a converged rule shows no difference.
+- 18.0: the server fills an empty ``trigger_field_ids`` of an on_create_or_write rule with
+  the fields its ``filter_domain`` names: an empty ``trigger_fields`` is desired as exactly
+  those fields, so a converged rule shows no difference. An on_write rule keeps none (any
+  write triggers it; checked on real 18.0, Dec 2026). 18.0 and 19.0 also recompute the
+  trigger fields when ``filter_domain`` is written alone (18.0 clears an on_write rule's):
+  they are always written with it (``write_together``).
 - 17.0 and 19.0: ``trigger_field_ids`` is stored as given.
 """
 
@@ -43,7 +46,7 @@ TIME_TRIGGERS = {"on_time", "on_time_created", "on_time_updated"}
 #: The triggers Odoo 16.0 knows.
 TRIGGERS_16 = frozenset({"on_create", "on_write", "on_create_or_write", "on_unlink", "on_change", "on_time"})
 #: Triggers whose empty trigger fields Odoo 18.0 fills from the filter domain.
-DOMAIN_FILLED = frozenset({"on_create_or_write", "on_write"})
+DOMAIN_FILLED = frozenset({"on_create_or_write"})
 
 
 def domain_field_names(domain: str | None) -> list[str]:

@@ -47,10 +47,12 @@ def test_po_lead_is_not_managed_on_19() -> None:
 def test_18_desires_the_trigger_fields_its_server_derives_from_the_domain() -> None:
     vtype = next(m for m in KINDS["automation"].field_maps(18) if m.key == "trigger_fields").vtype
     assert isinstance(vtype, ServerFilledTriggerFields)
-    body = {"model": "sale.order", "trigger": "on_write", "filter_domain": "[('state', '=', 'sale'), "
+    body = {"model": "sale.order", "trigger": "on_create_or_write", "filter_domain": "[('state', '=', 'sale'), "
             "('partner_id.name', 'ilike', 'x')]"}
     assert [lk.value for lk in vtype.lookups([], body)] == ["sale.order.state", "sale.order.partner_id"]
     assert [lk.value for lk in vtype.lookups(["amount_total"], body)] == ["sale.order.amount_total"]
+    # real 18.0 leaves an on_write rule's trigger fields empty: any write triggers it
+    assert vtype.lookups([], {**body, "trigger": "on_write"}) == []
     assert domain_field_names("not a domain") == []
     assert not isinstance(next(m for m in KINDS["automation"].field_maps(19) if m.key == "trigger_fields").vtype,
                           ServerFilledTriggerFields)

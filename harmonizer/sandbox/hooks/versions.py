@@ -15,8 +15,12 @@ theirs. Rules (from ``odoo-reference/<ver>/README.md``):
 - 18.0+: ir.cron has no numbercall/doall, and ``interval_number`` must be > 0.
 - 18.0+: product.template orders by ``is_favorite`` (``priority`` is gone).
 - 18.0: an automation's ``trigger_field_ids`` left empty are filled by the server from the
-  fields its ``filter_domain`` names (on_create_or_write / on_write) or from
-  ``trg_selection_field_id`` (on_state_set and the other ``*_set`` triggers).
+  fields its ``filter_domain`` names (on_create_or_write only) or from
+  ``trg_selection_field_id`` (on_state_set and the other ``*_set`` triggers). Writing the
+  trigger, the domain or the selection field without ``trigger_field_ids`` recomputes them:
+  an on_create_or_write rule adds the domain's fields to its own, a ``*_set`` rule gets its
+  field, any other rule none (18.0 and 19.0 clear an on_write rule's trigger fields when
+  its domain is written alone; checked on the real servers, Dec 2026).
 - 19.0: only the ``*_set`` rule remains; actions created on an automation keep their names
   (``automated_name`` holds the computed label); a negative ``trg_date_range`` is refused;
   linking an action of another model words its error differently; ``write`` on a missing
@@ -47,6 +51,8 @@ if TYPE_CHECKING:
 #: Triggers whose trigger fields the server derives from ``trg_selection_field_id``/``trg_field_ref``.
 SET_TRIGGERS = {"on_stage_set": "stage_id", "on_user_set": "user_id", "on_tag_set": "tag_ids",
                 "on_priority_set": "priority", "on_state_set": None}
+#: Time triggers: their trigger fields name the date field (left as written here).
+TIME_TRIGGERS = frozenset({"on_time", "on_time_created", "on_time_updated"})
 
 
 def domain_fields(domain: Any) -> list[str]:
@@ -166,18 +172,20 @@ class Automation18(base17.Automation):
 
     def after_create(self, env: Env, rec_id: int, vals: Vals) -> None:
         if not vals.get("trigger_field_ids"):
-            self._fill_trigger_fields(env, rec_id)
+            self._fill_trigger_fields(env, rec_id, written=False)
 
     def after_write(self, env: Env, ids: list[int], vals: Vals) -> None:
         if "trigger_field_ids" not in vals and {"trigger", "filter_domain", "trg_selection_field_id"} & set(vals):
             for rec_id in ids:
-                self._fill_trigger_fields(env, rec_id)
+                self._fill_trigger_fields(env, rec_id, written=True)
 
-    def _fill_trigger_fields(self, env: Env, rec_id: int) -> None:
+    def _fill_trigger_fields(self, env: Env, rec_id: int, written: bool) -> None:
         spec = env.spec(self.model)
+        field = spec.fields["trigger_field_ids"]
         row = env.store.rows(spec, [rec_id]).get(rec_id)
-        if row is None or env.store.links(spec, spec.fields["trigger_field_ids"], [rec_id]).get(rec_id):
+        if row is None:
             return
+        current = list(env.store.links(spec, field, [rec_id]).get(rec_id) or [])
         trigger = row.get("trigger")
         ids: list[int] = []
         if trigger in SET_TRIGGERS:
@@ -187,10 +195,18 @@ class Automation18(base17.Automation):
                 ids = [sel["field_id"]] if sel and sel.get("field_id") else []
             elif SET_TRIGGERS[trigger]:
                 ids = _field_ids(env, row.get("model_id"), [str(SET_TRIGGERS[trigger])])
-        elif self.from_domain and trigger in ("on_create_or_write", "on_write") and row.get("filter_domain"):
-            ids = _field_ids(env, row.get("model_id"), domain_fields(row["filter_domain"]))
-        if ids:
-            env.store.link(spec, spec.fields["trigger_field_ids"], rec_id, ids)
+        elif trigger == "on_create_or_write":
+            if not self.from_domain:
+                return  # 19.0 keeps them (it follows the domain's changes; not modelled)
+            ids = current + [i for i in _field_ids(env, row.get("model_id"), domain_fields(row.get("filter_domain")))
+                             if i not in current]
+        elif trigger in TIME_TRIGGERS or not written:
+            return
+        if ids != current:
+            if current:
+                env.store.unlink_links(spec, field, rec_id, current)
+            if ids:
+                env.store.link(spec, field, rec_id, ids)
             env.invalidate()
 
 
