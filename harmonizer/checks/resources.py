@@ -4,7 +4,9 @@ One checker per kind (``CHECKERS``), each returning ``(body key, Finding)`` pair
 rendered body on one Odoo version:
 
 - ``automation``: ``filter_domain``/``filter_pre_domain`` (domains on the rule's model,
-  automation names), ``trigger_fields`` and ``date_field`` (fields of the model);
+  automation names), ``trigger_fields`` and ``date_field`` (fields of the model); on 16.0
+  a time rule's domain must not negate a condition on a path with an operator 16.0's
+  search turns around (``checks.negated_paths``: the rule would act on other records);
 - ``server_action``: ``code`` (server action names), an ``equation`` ``value`` (an
   expression), ``update_path`` (a field path), ``webhook_fields`` and
   ``activity_user_field`` (fields of the model);
@@ -27,8 +29,11 @@ from harmonizer.checks.code import check_code
 from harmonizer.checks.domains import Finding, check_domain, field_problem
 from harmonizer.checks.fieldindex import FieldIndex
 from harmonizer.checks.names import automation_domain_names, server_action_names
+from harmonizer.checks.negated_paths import literal_domain, negated_path_leaf, sixteen_search
 
 Found = list[tuple[str, Finding]]
+#: Triggers whose rule Odoo runs by searching its records with the filter domain.
+TIME_TRIGGERS = frozenset({"on_time", "on_time_created", "on_time_updated"})
 
 
 def _fields(body: Mapping[str, Any], key: str, model: Any, index: FieldIndex) -> Found:
@@ -53,6 +58,11 @@ def _automation(body: Mapping[str, Any], index: FieldIndex) -> Found:
             out += [(key, f) for f in check_domain(text, model if isinstance(model, str) else None, index, names)]
     out += _fields(body, "trigger_fields", model, index)
     out += _fields(body, "date_field", model, index)
+    if index.major == 16 and body.get("trigger") in TIME_TRIGGERS:
+        leaf = negated_path_leaf(literal_domain(body.get("filter_domain")) or [])
+        if leaf is not None:
+            out.append(("filter_domain", Finding(f"a time rule searches its records, and {sixteen_search(leaf)}",
+                                                 1, versioned=True)))
     return out
 
 

@@ -28,7 +28,7 @@ domain is fine and the user may not count with it: that rule is not counted, the
 on (the automation itself filters its records as superuser). On Odoo 16.0 a record rule
 whose filter has ``'!'`` before a condition on a path (``'!', ('activity_ids.summary', '=',
 S)``) is not counted: 16.0's search reads it otherwise than the rule's filter does
-(``plan.negated_paths``); the note says how to write it. Counting stops when
+(``checks.negated_paths``); the note says how to write it. Counting stops when
 ``timeout`` seconds have passed for the site (checked between counts); the rest say so.
 """
 
@@ -43,11 +43,11 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from harmonizer.checks.fieldindex import field_index
+from harmonizer.checks.negated_paths import negated_path_leaf, sixteen_search
 from harmonizer.errors import ConfigError, OdooAccessError, OdooError
 from harmonizer.model import DesiredState
 from harmonizer.plan.impact_options import ImpactOptions
 from harmonizer.plan.model import Action, Change, Impact, SitePlan
-from harmonizer.plan.negated_paths import negated_path_leaf, sixteen_reading
 
 NOUNS = {
     "sale.order": "sale orders", "purchase.order": "purchase orders", "stock.picking": "transfers",
@@ -172,7 +172,7 @@ class _Context:
         timed = rule.trigger in TIME_DATE_FIELDS or rule.trigger == "on_time"
         if self.major == 16 and not timed and (leaf := negated_path_leaf(domain)) is not None:
             # a record rule filters; 16.0's time rules search, so their count is what they do
-            raise _NotCounted(f"not counted: {sixteen_reading(leaf)}")
+            raise _NotCounted(f"not counted: {sixteen_search(leaf)}, as this rule's filter reads it")
         if timed:
             field = rule.date_field or TIME_DATE_FIELDS.get(rule.trigger)
             if not field:

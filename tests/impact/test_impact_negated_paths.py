@@ -1,6 +1,6 @@
 """The impact preview on Odoo 16.0 does not count a record rule whose filter negates a
 condition on a path with an operator 16.0's search turns into its opposite: the count would
-not be what the rule does (see ``plan.negated_paths``). The ``=like`` form, and 16.0's time
+not be what the rule does (see ``checks.negated_paths``). The ``=like`` form, and 16.0's time
 rules (which search with their domain), are counted."""
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
+from harmonizer.checks.negated_paths import negated_path_leaf
 from harmonizer.errors import Location
 from harmonizer.model import DesiredState, Resource, Scope
 from harmonizer.plan.impact import add_impacts
 from harmonizer.plan.impact_options import ImpactOptions
 from harmonizer.plan.model import Action, Change, FieldChange, SitePlan
-from harmonizer.plan.negated_paths import negated_path_leaf
 
 NOW = dt.datetime(2026, 12, 6, 12, 0, 0)
 WHERE = Location("site_templates/t/automation.yaml", 7)

@@ -10,10 +10,16 @@ A rule's filter (``filtered_domain``, what a record-triggered automation evaluat
 ``=ilike``, ``=?``) keeps the negation whole: ``'!', ('activity_ids.summary', '=like', S)``
 means "no activity S" in 16.0-19.0, as a search and as a filter (checked on the real
 servers, Dec 2026).
+
+Where it matters: the impact preview counts a rule's records with a search (on 16.0 it does
+not count a record rule written so, ``plan.impact``), and 16.0 runs a time rule by
+searching its records with its domain (``checks.resources`` refuses such a time rule on
+16.0: it would act on other records than on 17.0+).
 """
 
 from __future__ import annotations
 
+import ast
 from typing import Any
 
 #: Operators 16.0's search replaces by their opposite under a ``'!'``.
@@ -37,9 +43,20 @@ def negated_path_leaf(domain: list[Any]) -> tuple[Any, ...] | None:
     return None
 
 
-def sixteen_reading(leaf: tuple[Any, ...]) -> str:
-    """What 16.0's search makes of ``'!'`` before ``leaf``, said in one clause."""
+def sixteen_search(leaf: tuple[Any, ...]) -> str:
+    """What 16.0's search makes of ``'!'`` before ``leaf``, and how to write it instead."""
     field, operator, value = leaf
-    return (f"Odoo 16.0 searches '!', {leaf!r} as {(field, OPPOSITE_16[operator], value)!r} (some related record "
-            f"differs), while the rule's filter reads it as none matching; write the negated condition with "
-            f"'=like' (e.g. '!', ('{field}', '=like', {value!r})) to have both read it alike")
+    return (f"Odoo 16.0 searches '!', {leaf!r} as {(field, OPPOSITE_16[operator], value)!r} (some related "
+            f"record differs), not as none matching; write '!', ('{field}', '=like', {value!r}) to have every "
+            "version read it alike")
+
+
+def literal_domain(text: Any) -> list[Any] | None:
+    """A domain text as data (None: not literal, e.g. it reads ``uid`` or ``context_today()``)."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    try:
+        value = ast.literal_eval(text.strip())
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None
+    return list(value) if isinstance(value, list | tuple) else None
