@@ -20,6 +20,7 @@ from harmonizer.checks.domains import Finding
 from harmonizer.checks.fieldindex import MAJORS, field_index
 from harmonizer.checks.resources import CHECKERS
 from harmonizer.errors import ConfigError, Location
+from harmonizer.memo import beside
 from harmonizer.model import Resource
 
 #: Where a finding goes: (resource, body key, 1-based line within the value) -> location.
@@ -38,12 +39,24 @@ def check_resources(resources: Mapping[str, Resource], majors: Sequence[int] = M
         candidates = [m for m in majors if resource.on_version(m)]
         if not candidates:
             continue
-        per_major = [checker(resource.body, field_index(m)) for m in candidates]
+        per_major = [_checked(resource, checker, m) for m in candidates]
         for key, finding in _common(per_major):
             suffix = f" (Odoo {_versions(candidates)})" if finding.versioned else ""
             errors.append(ConfigError(f"{resource.address}: {key}: {finding.message}{suffix}{finding.detail}",
                                       where(resource, key, finding.line)))
     return errors
+
+
+#: Where a rendered resource keeps its findings per checker and version (``memo.beside``).
+_FOUND = "_check_findings"
+
+
+def _checked(resource: Resource, checker: Callable[..., list[tuple[str, Finding]]], major: int
+             ) -> list[tuple[str, Finding]]:
+    """The checker's findings on ``resource`` for ``major``: once per rendered resource (sites
+    of a template share most of theirs), a fresh list each time."""
+    found = beside(resource, _FOUND, (checker, major), lambda: tuple(checker(resource.body, field_index(major))))
+    return list(found)
 
 
 def _common(per_major: list[list[tuple[str, Finding]]]) -> list[tuple[str, Finding]]:

@@ -14,6 +14,7 @@ Findings carry the 1-based line within the code.
 from __future__ import annotations
 
 import ast
+from functools import lru_cache
 from typing import Literal
 
 from harmonizer.checks.domains import Finding
@@ -37,6 +38,16 @@ _REFUSED: dict[type[ast.AST], str] = {
 
 def check_code(text: str, names: frozenset[str], mode: Literal["exec", "eval"] = "exec") -> list[Finding]:
     """Every problem of Python ``text`` evaluated with context ``names`` (first refusal, then names)."""
+    return list(_check_code(text, names, mode))
+
+
+@lru_cache(maxsize=512)
+def _check_code(text: str, names: frozenset[str], mode: Literal["exec", "eval"]) -> tuple[Finding, ...]:
+    """``check_code`` once per text, context and mode (sites of a template run the same code)."""
+    return tuple(_findings(text, names, mode))
+
+
+def _findings(text: str, names: frozenset[str], mode: Literal["exec", "eval"]) -> list[Finding]:
     if not text or not text.strip():
         return []
     # Odoo compiles the stripped text: leading blank lines only shift the line numbers.

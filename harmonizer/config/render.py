@@ -87,27 +87,97 @@ class _Compiled:
     #: A single ``{{ expression }}`` keeps its native type; anything else renders to text.
     expression: Any = None
     template: Any = None
+    #: Plain text and simple lookups only (see ``_lookups``): text, lookup, text, ..., text.
+    parts: tuple[Any, ...] | None = None
 
 
 _COMPILED: dict[str, _Compiled] = {}
+_JINJA: dict[str, _Compiled] = {}
+#: Names read by scalars Jinja had to parse (``reads``), by text.
+_PARSED: dict[str, frozenset[str]] = {}
 #: Where a ``RawResource`` keeps what was learnt about it (frozen dataclass: kept beside its fields).
 _NAMES = "_jinja_names"
 _RENDERS = "_renders"
+
+#: ``{{ name }}`` or ``{{ name.key.key }}`` (ASCII names, spaces only): the lookups most scalars are.
+_LOOKUP = re.compile(r"\{\{ *([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*) *\}\}")
+#: Words a Jinja expression does not read as a context variable (constants, operators, and the
+#: names Jinja's compiler binds itself): a lookup of one of them is left to Jinja.
+_NOT_VARIABLES = frozenset({
+    "true", "false", "none", "True", "False", "None", "and", "or", "not", "in", "is", "if", "else",
+    "self", "loop", "caller", "varargs", "kwargs", "super", "recursive", "context", "environment",
+})
+#: A lookup that could not be made without Jinja (a missing name, not a plain mapping's key...).
+_MISSING: Any = object()
+
+
+def _lookups(text: str) -> tuple[Any, ...] | None:
+    """``text`` as plain text and simple lookups, or None when anything else is in it.
+
+    Such a scalar renders without Jinja exactly as Jinja renders it: a lookup is Jinja's
+    variable (the context's value itself), then for each key the sandbox's ``getattr`` where
+    it falls to ``obj[key]`` (a plain ``dict`` holding the key, which is no attribute of it);
+    text between lookups is kept as written (no brace, no carriage return: Jinja's lexer would
+    treat those). Anything else (a missing name, another type) is rendered by Jinja.
+    """
+    parts: list[Any] = []
+    start = 0
+    for match in _LOOKUP.finditer(text):
+        path = tuple(match.group(1).split("."))
+        if path[0] in _NOT_VARIABLES or path[0] in _ENV.globals:  # Jinja's globals are no context names
+            return None
+        parts += [text[start:match.start()], path]
+        start = match.end()
+    parts.append(text[start:])
+    if any(c in part for part in parts[::2] for c in "{}\r"):
+        return None
+    return tuple(parts)
+
+
+def _look_up(path: tuple[str, ...], names: Mapping[str, Any]) -> Any:
+    value = names.get(path[0], _MISSING)
+    if value is _MISSING:
+        return _MISSING
+    for key in path[1:]:
+        if type(value) is not dict or key not in value or hasattr(value, key):
+            return _MISSING
+        value = value[key]
+    return value
 
 
 def _compile(text: str) -> _Compiled:
     found = _COMPILED.get(text)
     if found is not None:
         return found
+    parts = _lookups(text)
+    if parts is not None:
+        found = _Compiled(frozenset(path[0] for path in parts[1::2]), parts=parts)
+    else:
+        found = _jinja(text)
+    _COMPILED[text] = found
+    return found
+
+
+def _parse(text: str) -> Any:
     tree = _ENV.parse(text)
-    names = frozenset(meta.find_undeclared_variables(tree))
+    _PARSED[text] = frozenset(meta.find_undeclared_variables(tree))
+    return tree
+
+
+def _jinja(text: str) -> _Compiled:
+    """``text`` compiled by Jinja (raises ``TemplateError``)."""
+    found = _JINJA.get(text)
+    if found is not None:
+        return found
+    tree = _parse(text)
+    names = _PARSED[text]
     single = _SINGLE_EXPRESSION.match(text)
     if single is not None and _is_single_output(tree):
         found = _Compiled(names, expression=_ENV.compile_expression(single.group(1).strip(),
                                                                    undefined_to_none=False))
     else:
         found = _Compiled(names, template=_ENV.from_string(tree))
-    _COMPILED[text] = found
+    _JINJA[text] = found
     return found
 
 
@@ -291,10 +361,20 @@ class BodyRenderer:
         """The names a scalar's Jinja reads (empty for plain text or unparsable Jinja)."""
         if not any(marker in text for marker in _JINJA_MARKERS):
             return set()
-        try:
-            return set(meta.find_undeclared_variables(self.env.parse(text)))
-        except TemplateError:
-            return set()
+        compiled = _COMPILED.get(text)
+        if compiled is not None:
+            return set(compiled.names)
+        parts = _lookups(text)
+        if parts is not None:
+            return {path[0] for path in parts[1::2]}
+        found = _PARSED.get(text)
+        if found is None:
+            try:
+                _parse(text)
+            except TemplateError:
+                return set()
+            found = _PARSED[text]
+        return set(found)
 
     def render_string(self, text: str, names: set[str]) -> Any:
         """Render one scalar; adds the undeclared names it reads to ``names``."""
@@ -302,6 +382,22 @@ class BodyRenderer:
             return text
         compiled = _compile(text)
         names.update(compiled.names)
+        parts = compiled.parts
+        if parts is not None:
+            if len(parts) == 3 and not parts[0] and not parts[2]:  # one lookup: its value itself
+                found = _look_up(parts[1], self.names)
+                if found is not _MISSING:
+                    return found
+            else:
+                out = [parts[0]]
+                for path, after in zip(parts[1::2], parts[2::2], strict=True):
+                    value = _look_up(path, self.names)
+                    if value is _MISSING:
+                        break
+                    out += [str(value), after]
+                else:
+                    return "".join(out)
+            compiled = _jinja(text)  # Jinja says what is wrong (or finds what the lookup could not)
         if compiled.expression is not None:
             result = compiled.expression(**self.names)
             if isinstance(result, Undefined):
