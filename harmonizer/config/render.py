@@ -12,6 +12,8 @@ Rules:
   ``SecretText``, whose ``repr`` is redacted (the real value stays usable in memory).
 - Rendered bodies are validated with the kind's ``body_model``; the body kept is
   ``model_dump(mode="json", exclude_unset=True)``: only what the template wrote.
+- A scalar of plain text and ``{{ name.key }}`` lookups renders without Jinja, exactly as
+  Jinja would (``config.scalars``); Jinja (``config.jinjatext``) is imported for the others.
 - Rendering is pure, so it is done once per distinct input: every scalar is parsed and
   compiled once per process (one shared sandboxed environment), and a resource rendered for
   one site is reused for every other site whose values of the names it reads are the same
@@ -20,14 +22,11 @@ Rules:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError, Undefined, meta, nodes
-from jinja2.sandbox import SandboxedEnvironment
-
+from harmonizer.config.scalars import JINJA_MARKERS, MISSING, Parts, ScalarError, lookups, names_of, render_lookups
 from harmonizer.config.template import MANDATORY, RawBlock, RawResource, Template
 from harmonizer.config.validation import dotted, validate_model
 from harmonizer.config.yamlio import PathKey, line_of, scalar, value_line
@@ -35,12 +34,10 @@ from harmonizer.errors import ConfigError, Location
 from harmonizer.kinds.registry import KINDS
 from harmonizer.model import Resource, parse_versions
 
-_JINJA_MARKERS = ("{{", "{%", "{#")
 #: Meta key of a resource (carried on ``Resource``), stripped before body validation.
 PREVENT_DESTROY = "prevent_destroy"
 #: Meta key: the Odoo versions a resource exists on (``harmonizer.model.parse_versions``).
 ODOO_VERSIONS = "odoo_versions"
-_SINGLE_EXPRESSION = re.compile(r"^\{\{-?(.*?)-?\}\}$", re.DOTALL)
 
 
 class SecretText(str):
@@ -75,109 +72,37 @@ class RenderedResource:
     placeholder_keys: frozenset[str] = field(default_factory=frozenset)
 
 
-#: One sandboxed environment for every render (its configuration never changes).
-_ENV = SandboxedEnvironment(undefined=StrictUndefined, keep_trailing_newline=True, autoescape=False)
-
-
 @dataclass(frozen=True)
-class _Compiled:
-    """One scalar parsed and compiled: the names it reads and how to evaluate it."""
+class _Scalar:
+    """What rendering one scalar needs: the names it reads, and its lookups or its Jinja."""
 
     names: frozenset[str]
-    #: A single ``{{ expression }}`` keeps its native type; anything else renders to text.
-    expression: Any = None
-    template: Any = None
-    #: Plain text and simple lookups only (see ``_lookups``): text, lookup, text, ..., text.
-    parts: tuple[Any, ...] | None = None
+    #: Text and lookups (``config.scalars``), rendered without Jinja when every lookup is found.
+    parts: Parts | None = None
+    #: ``config.jinjatext.Compiled`` for anything else.
+    jinja: Any = None
 
 
-_COMPILED: dict[str, _Compiled] = {}
-_JINJA: dict[str, _Compiled] = {}
-#: Names read by scalars Jinja had to parse (``reads``), by text.
-_PARSED: dict[str, frozenset[str]] = {}
+_SCALARS: dict[str, _Scalar] = {}
 #: Where a ``RawResource`` keeps what was learnt about it (frozen dataclass: kept beside its fields).
 _NAMES = "_jinja_names"
 _RENDERS = "_renders"
 
-#: ``{{ name }}`` or ``{{ name.key.key }}`` (ASCII names, spaces only): the lookups most scalars are.
-_LOOKUP = re.compile(r"\{\{ *([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*) *\}\}")
-#: Words a Jinja expression does not read as a context variable (constants, operators, and the
-#: names Jinja's compiler binds itself): a lookup of one of them is left to Jinja.
-_NOT_VARIABLES = frozenset({
-    "true", "false", "none", "True", "False", "None", "and", "or", "not", "in", "is", "if", "else",
-    "self", "loop", "caller", "varargs", "kwargs", "super", "recursive", "context", "environment",
-})
-#: A lookup that could not be made without Jinja (a missing name, not a plain mapping's key...).
-_MISSING: Any = object()
 
-
-def _lookups(text: str) -> tuple[Any, ...] | None:
-    """``text`` as plain text and simple lookups, or None when anything else is in it.
-
-    Such a scalar renders without Jinja exactly as Jinja renders it: a lookup is Jinja's
-    variable (the context's value itself), then for each key the sandbox's ``getattr`` where
-    it falls to ``obj[key]`` (a plain ``dict`` holding the key, which is no attribute of it);
-    text between lookups is kept as written (no brace, no carriage return: Jinja's lexer would
-    treat those). Anything else (a missing name, another type) is rendered by Jinja.
-    """
-    parts: list[Any] = []
-    start = 0
-    for match in _LOOKUP.finditer(text):
-        path = tuple(match.group(1).split("."))
-        if path[0] in _NOT_VARIABLES or path[0] in _ENV.globals:  # Jinja's globals are no context names
-            return None
-        parts += [text[start:match.start()], path]
-        start = match.end()
-    parts.append(text[start:])
-    if any(c in part for part in parts[::2] for c in "{}\r"):
-        return None
-    return tuple(parts)
-
-
-def _look_up(path: tuple[str, ...], names: Mapping[str, Any]) -> Any:
-    value = names.get(path[0], _MISSING)
-    if value is _MISSING:
-        return _MISSING
-    for key in path[1:]:
-        if type(value) is not dict or key not in value or hasattr(value, key):
-            return _MISSING
-        value = value[key]
-    return value
-
-
-def _compile(text: str) -> _Compiled:
-    found = _COMPILED.get(text)
+def _compile(text: str) -> _Scalar:
+    """``text`` made ready to render, once per process (raises ``ScalarError``)."""
+    found = _SCALARS.get(text)
     if found is not None:
         return found
-    parts = _lookups(text)
+    parts = lookups(text)
     if parts is not None:
-        found = _Compiled(frozenset(path[0] for path in parts[1::2]), parts=parts)
+        found = _Scalar(names_of(parts), parts=parts)
     else:
-        found = _jinja(text)
-    _COMPILED[text] = found
-    return found
+        from harmonizer.config import jinjatext
 
-
-def _parse(text: str) -> Any:
-    tree = _ENV.parse(text)
-    _PARSED[text] = frozenset(meta.find_undeclared_variables(tree))
-    return tree
-
-
-def _jinja(text: str) -> _Compiled:
-    """``text`` compiled by Jinja (raises ``TemplateError``)."""
-    found = _JINJA.get(text)
-    if found is not None:
-        return found
-    tree = _parse(text)
-    names = _PARSED[text]
-    single = _SINGLE_EXPRESSION.match(text)
-    if single is not None and _is_single_output(tree):
-        found = _Compiled(names, expression=_ENV.compile_expression(single.group(1).strip(),
-                                                                   undefined_to_none=False))
-    else:
-        found = _Compiled(names, template=_ENV.from_string(tree))
-    _JINJA[text] = found
+        compiled = jinjatext.compile_scalar(text)
+        found = _Scalar(compiled.names, jinja=compiled)
+    _SCALARS[text] = found
     return found
 
 
@@ -188,10 +113,10 @@ def _scalar_names(node: Any, out: set[str]) -> None:
     elif isinstance(node, list):
         for value in node:
             _scalar_names(value, out)
-    elif isinstance(node, str) and any(marker in node for marker in _JINJA_MARKERS):
+    elif isinstance(node, str) and any(marker in node for marker in JINJA_MARKERS):
         try:
             out.update(_compile(str(node)).names)
-        except TemplateError:
+        except ScalarError:
             out.add("\0unparsable")  # never cached: rendering reports the error with its line
 
 
@@ -232,7 +157,6 @@ class BodyRenderer:
         self.context = context
         #: Rendering a site's own resources (``Resource.local``) rather than the template's.
         self.local = local
-        self.env = _ENV
         self.names = context.as_dict()
         self._variables = frozenset(context.values)
 
@@ -347,10 +271,10 @@ class BodyRenderer:
             return scalar(node)
         try:
             return self.render_string(str(node), names)
-        except TemplateError as exc:
+        except ScalarError as exc:
             where = Location(raw.file, value_line(parent, key))
             path = _path_to(raw.body, parent, key)
-            errors.append(ConfigError(f"{_label(raw)}: {path}: {_jinja_message(exc)}", where))
+            errors.append(ConfigError(f"{_label(raw)}: {path}: {exc.message}", where))
         except (ArithmeticError, TypeError, ValueError, LookupError) as exc:
             where = Location(raw.file, value_line(parent, key))
             path = _path_to(raw.body, parent, key)
@@ -359,51 +283,38 @@ class BodyRenderer:
 
     def reads(self, text: str) -> set[str]:
         """The names a scalar's Jinja reads (empty for plain text or unparsable Jinja)."""
-        if not any(marker in text for marker in _JINJA_MARKERS):
+        if not any(marker in text for marker in JINJA_MARKERS):
             return set()
-        compiled = _COMPILED.get(text)
-        if compiled is not None:
-            return set(compiled.names)
-        parts = _lookups(text)
+        found = _SCALARS.get(text)
+        if found is not None:
+            return set(found.names)
+        parts = lookups(text)
         if parts is not None:
-            return {path[0] for path in parts[1::2]}
-        found = _PARSED.get(text)
-        if found is None:
-            try:
-                _parse(text)
-            except TemplateError:
-                return set()
-            found = _PARSED[text]
-        return set(found)
+            return set(names_of(parts))
+        from harmonizer.config import jinjatext
+
+        try:
+            return set(jinjatext.names(text))
+        except ScalarError:
+            return set()
 
     def render_string(self, text: str, names: set[str]) -> Any:
-        """Render one scalar; adds the undeclared names it reads to ``names``."""
-        if not any(marker in text for marker in _JINJA_MARKERS):
+        """Render one scalar; adds the undeclared names it reads to ``names`` (``ScalarError``:
+        Jinja cannot parse or render it)."""
+        if not any(marker in text for marker in JINJA_MARKERS):
             return text
-        compiled = _compile(text)
-        names.update(compiled.names)
-        parts = compiled.parts
-        if parts is not None:
-            if len(parts) == 3 and not parts[0] and not parts[2]:  # one lookup: its value itself
-                found = _look_up(parts[1], self.names)
-                if found is not _MISSING:
-                    return found
-            else:
-                out = [parts[0]]
-                for path, after in zip(parts[1::2], parts[2::2], strict=True):
-                    value = _look_up(path, self.names)
-                    if value is _MISSING:
-                        break
-                    out += [str(value), after]
-                else:
-                    return "".join(out)
-            compiled = _jinja(text)  # Jinja says what is wrong (or finds what the lookup could not)
-        if compiled.expression is not None:
-            result = compiled.expression(**self.names)
-            if isinstance(result, Undefined):
-                str(result)  # StrictUndefined raises UndefinedError naming the missing name
-            return result
-        return compiled.template.render(**self.names)
+        scalar = _compile(text)
+        names.update(scalar.names)
+        compiled = scalar.jinja
+        if scalar.parts is not None:
+            found = render_lookups(scalar.parts, self.names)
+            if found is not MISSING:
+                return found
+        from harmonizer.config import jinjatext
+
+        if compiled is None:  # Jinja says what is wrong (or finds what a lookup could not)
+            compiled = jinjatext.compile_scalar(text)
+        return jinjatext.render(compiled, self.names)
 
 
 def render_template(template: Template, context: RenderContext
@@ -435,14 +346,6 @@ def redacted(value: Any) -> Any:
     return _redacted(value)
 
 
-def _is_single_output(tree: nodes.Template) -> bool:
-    """True when the parsed scalar is one ``{{ expression }}`` and nothing else."""
-    if len(tree.body) != 1 or not isinstance(tree.body[0], nodes.Output):
-        return False
-    parts = tree.body[0].nodes
-    return len(parts) == 1 and not isinstance(parts[0], nodes.TemplateData)
-
-
 def _redacted(value: Any) -> Any:
     if isinstance(value, str):
         return SecretText(value)
@@ -469,12 +372,3 @@ def _find(node: Any, target: Any, path: tuple[PathKey, ...]) -> tuple[PathKey, .
             if found is not None:
                 return found
     return None
-
-
-def _jinja_message(exc: TemplateError) -> str:
-    text = " ".join(str(exc.message or exc).split())
-    if type(exc).__name__ == "UndefinedError":
-        return f"undefined: {text}"
-    if type(exc).__name__ == "TemplateSyntaxError":
-        return f"template syntax error: {text}"
-    return text

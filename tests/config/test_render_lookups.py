@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from harmonizer.config import render
+from harmonizer.config import jinjatext, render, scalars
 from harmonizer.config.render import BodyRenderer, RenderContext, SecretText
 
 VALUES: dict[str, Any] = {
@@ -52,8 +52,8 @@ def _outcome(text: str) -> tuple[Any, ...]:
 
 def _by_jinja(text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, ...]:
     with monkeypatch.context() as patch:
-        patch.setattr(render, "_lookups", lambda text: None)
-        patch.setattr(render, "_COMPILED", {})
+        patch.setattr(render, "lookups", lambda text: None)
+        patch.setattr(render, "_SCALARS", {})
         return _outcome(text)
 
 
@@ -65,15 +65,19 @@ def test_a_scalar_renders_as_jinja_renders_it(text: str, monkeypatch: pytest.Mon
 
 
 def test_lookups_take_the_context_value_itself_without_jinja(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert render._lookups("{{ site.warehouse }}: {{ amount }}") == ("", ("site", "warehouse"), ": ", ("amount",), "")
-    assert render._lookups("{{ amount | string }}") is None
-    assert render._lookups("{{ none }}") is None
+    assert scalars.lookups("{{ site.warehouse }}: {{ amount }}") == ("", ("site", "warehouse"), ": ", ("amount",), "")
+    assert scalars.lookups("{{ amount | string }}") is None
+    assert scalars.lookups("{{ none }}") is None
     value = BodyRenderer(_context()).render_string("{{ items }}", set())
     assert value is VALUES["items"]
     token = BodyRenderer(_context()).render_string("{{ token }}", set())
     assert isinstance(token, SecretText) and repr(token) == "'***'"
     # a lookup that succeeds never compiles anything with Jinja
     compiled: list[str] = []
-    monkeypatch.setattr(render, "_jinja", lambda text: compiled.append(text))
+    monkeypatch.setattr(jinjatext, "compile_scalar", lambda text: compiled.append(text))
     assert BodyRenderer(_context()).render_string("{{ site.name }}-{{ zero }}", set()) == "wh1-0"
     assert compiled == []
+
+
+def test_the_names_left_to_jinja_are_its_globals() -> None:
+    assert set(jinjatext.ENV.globals) == scalars.JINJA_GLOBALS

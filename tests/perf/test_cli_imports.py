@@ -49,6 +49,17 @@ def test_validate_loads_no_odoo_client(project: Path) -> None:
     assert found["loaded"] == ["harmonizer.config"]
 
 
+def test_jinja_is_loaded_only_for_a_scalar_that_needs_it(project: Path) -> None:
+    # the shipped template's scalars are text and {{ name.key }} lookups (config.scalars)
+    found = loaded_by(["validate"], ("jinja2", "harmonizer.config.jinjatext"), project)
+    assert found["exit"] == 0 and found["loaded"] == [], found
+    (project / "site_templates" / "distribution-standard" / "filtered.yaml").write_text(
+        "system_parameter:\n  shouted_company:\n    key: harmonizer.shouted\n"
+        "    value: \"{{ template.name | upper }}\"\n", encoding="utf-8")
+    found = loaded_by(["validate"], ("jinja2", "harmonizer.config.jinjatext"), project)
+    assert found["exit"] == 0 and found["loaded"] == ["harmonizer.config.jinjatext", "jinja2"], found
+
+
 DRIFT_PROBE = """
 import json, sys
 from click.testing import CliRunner
