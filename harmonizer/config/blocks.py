@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harmonizer.access.spec import AccessSpec, NamedLogin, RequiredSpec, RoleSpec, SegregationSpec, SensitiveSpec
-from harmonizer.config.render import BodyRenderer, RenderedResource, redacted
+from harmonizer.config.render import BodyRenderer, RenderedResource, redacted, value_key
 from harmonizer.config.template import RawBlock, Template
 from harmonizer.config.validation import validate_model
 from harmonizer.config.variables import MIN_SECRET_LENGTH
@@ -97,7 +97,7 @@ def render_blocks(template: Template, renderer: BodyRenderer, declared: Mapping[
                                       item.location))
             continue
         variables = _variables(item, used, blocks)
-        rendered, found = _resource(item, variables, placeholders, renderer.local)
+        rendered, found = _shared_resource(template, item, variables, placeholders, renderer.local)
         errors.extend(found)
         if rendered is not None:
             out.resources[item.address] = rendered
@@ -137,6 +137,25 @@ def _access_spec(models: Mapping[str, Any], locations: Mapping[str, Location], n
         named.append(NamedLogin(login, used_by, at(block, *path)))
     return AccessSpec(roles=roles, location=at("access_policy"), segregation=segregation, sensitive=sensitive,
                       required=required, named_logins=tuple(named))
+
+
+#: Where a template keeps the resources its blocks compiled to, by what made them (beside its fields).
+_COMPILED = "_compiled_resources"
+
+
+def _shared_resource(template: Template, item: CompiledResource, variables: tuple[str, ...],
+                     placeholders: list[str], local: bool) -> tuple[RenderedResource | None, list[ConfigError]]:
+    """``_resource``, made once per template for every site whose block compiled to the same item:
+    sites then share the resource (and what is derived from it, kept beside it) as they share
+    the template's hand-written resources."""
+    key = (item.kind, item.name, value_key(item.body), item.block, item.rule, item.location, item.secret_keys,
+           item.odoo_versions, variables, tuple(placeholders), local)
+    made = template.__dict__.setdefault(_COMPILED, {})
+    found = made.get(key)
+    if found is None:
+        rendered, errors = _resource(item, variables, placeholders, local)
+        found = made[key] = (rendered, tuple(errors))
+    return found[0], list(found[1])
 
 
 def _resource(item: CompiledResource, variables: tuple[str, ...], placeholders: list[str], local: bool = False

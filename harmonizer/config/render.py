@@ -144,6 +144,11 @@ def _frozen(value: Any) -> Any:
     return (type(value), value)
 
 
+def value_key(value: Any) -> Any:
+    """A hashable stand-in for rendered data: equal keys, equal values of the same types."""
+    return _frozen(value)
+
+
 def context_key(context: RenderContext) -> tuple[Any, ...]:
     """Everything a render reads from its context, hashable (equal keys: equal renders)."""
     return (_frozen(context.values), _frozen(context.site), _frozen(context.template), context.secret_names,
