@@ -20,62 +20,71 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-try:  # PyYAML with libyaml; without it every document is read by ruamel
-    import yaml as _pyyaml
-    from yaml import CSafeLoader as _CLoader  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - depends on the installation
-    _pyyaml = None  # type: ignore[assignment]
-
 #: Returned when a document must be read by ruamel.
 NOT_FAST: Any = object()
+#: PyYAML and its libyaml loader, imported on first use (None: not installed).
+_LIBYAML: list[tuple[Any, Any] | None] = []
 
 
 class _Unsupported(Exception):
     """A feature this reader leaves to ruamel."""
 
 
+def _libyaml() -> tuple[Any, Any] | None:
+    if not _LIBYAML:
+        try:  # PyYAML with libyaml; without it every document is read by ruamel
+            import yaml
+            from yaml import CSafeLoader  # type: ignore[attr-defined]
+        except ImportError:  # pragma: no cover - depends on the installation
+            _LIBYAML.append(None)
+        else:
+            _LIBYAML.append((yaml, CSafeLoader))
+    return _LIBYAML[0]
+
+
 def load(text: str, yaml: YAML) -> Any:
     """The round-trip document of ``text`` (as ``yaml.load``), or ``NOT_FAST``."""
-    if _pyyaml is None:
+    libyaml = _libyaml()
+    if libyaml is None:
         return NOT_FAST
     try:
-        node = _compose(text, yaml.resolver)
+        node = _compose(text, yaml.resolver, *libyaml)
         return None if node is None else yaml.constructor.construct_document(node)
     except Exception:  # any doubt: ruamel reads it and says what is wrong
         return NOT_FAST
 
 
-def _compose(text: str, resolver: Any) -> Any:
+def _compose(text: str, resolver: Any, pyyaml: Any, loader: Any) -> Any:
     stack: list[list[Any]] = []  # [container node, pending key node]
     root = None
     documents = 0
     empty = None  # an empty mapping value: ruamel places it where the next token starts
-    for event in _pyyaml.parse(text, Loader=_CLoader):
+    for event in pyyaml.parse(text, Loader=loader):
         if empty is not None:
             empty.start_mark = empty.end_mark = event.start_mark
             empty = None
         kind = type(event)
-        if kind is _pyyaml.ScalarEvent:
+        if kind is pyyaml.ScalarEvent:
             if event.anchor is not None or event.tag is not None:
                 raise _Unsupported
             node = ScalarNode(resolver.resolve(ScalarNode, event.value, event.implicit), event.value,
                               event.start_mark, event.end_mark, style=event.style or None)  # plain: None
-        elif kind is _pyyaml.MappingStartEvent or kind is _pyyaml.SequenceStartEvent:
+        elif kind is pyyaml.MappingStartEvent or kind is pyyaml.SequenceStartEvent:
             if event.anchor is not None or event.tag is not None:
                 raise _Unsupported
-            cls = MappingNode if kind is _pyyaml.MappingStartEvent else SequenceNode
+            cls = MappingNode if kind is pyyaml.MappingStartEvent else SequenceNode
             stack.append([cls(resolver.resolve(cls, None, event.implicit), [], event.start_mark, None,
                               flow_style=event.flow_style), None])
             continue
-        elif kind is _pyyaml.MappingEndEvent or kind is _pyyaml.SequenceEndEvent:
+        elif kind is pyyaml.MappingEndEvent or kind is pyyaml.SequenceEndEvent:
             node = stack.pop()[0]
             node.end_mark = event.end_mark
-        elif kind is _pyyaml.DocumentStartEvent:
+        elif kind is pyyaml.DocumentStartEvent:
             documents += 1
             if documents > 1 or event.version is not None or event.tags:
                 raise _Unsupported
             continue
-        elif kind is _pyyaml.AliasEvent:
+        elif kind is pyyaml.AliasEvent:
             raise _Unsupported
         else:  # stream start/end, document end
             continue

@@ -17,15 +17,18 @@ Rules:
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml import __version__ as ruamel_version
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.scalarbool import ScalarBoolean
 
+from harmonizer import diskcache
 from harmonizer.config import yamlfast
 from harmonizer.errors import ConfigError, Location
 
@@ -50,6 +53,34 @@ def load_yaml(path: Path, shown: str) -> Any:
 
 
 def parse_yaml(text: str, shown: str) -> Any:
+    """The round-trip document in ``text``; a document read before is taken from the cache
+    (``harmonizer.diskcache``: keyed by the text, this reader's code and the parsers' versions)."""
+    return diskcache.parsed("yaml", text, _READER_CODE, _parsers(), lambda: _parse(text, shown),
+                            modules=("ruamel.yaml.",))
+
+
+#: The code that reads a document (a kept document was read by the same code).
+_READER_CODE = (Path(__file__), Path(yamlfast.__file__))
+_PARSERS: list[str] = []
+
+
+def _parsers() -> str:
+    """ruamel's version and which PyYAML (its file's size and time) parse documents."""
+    if not _PARSERS:
+        import importlib.util
+
+        try:
+            spec = importlib.util.find_spec("yaml")
+            origin = spec.origin if spec is not None else None
+            info = os.stat(origin) if origin else None
+            pyyaml = f"{origin} {info.st_size} {info.st_mtime_ns}" if info else "none"
+        except (ImportError, ValueError, OSError):
+            pyyaml = "unknown"
+        _PARSERS.append(f"ruamel.yaml {ruamel_version}; pyyaml {pyyaml}")
+    return _PARSERS[0]
+
+
+def _parse(text: str, shown: str) -> Any:
     yaml = YAML(typ="rt")
     fast = yamlfast.load(text, yaml)  # libyaml's parser when it can (``config.yamlfast``)
     if fast is not yamlfast.NOT_FAST:

@@ -101,7 +101,9 @@ def test_what_it_leaves_to_ruamel(text: str) -> None:
 
 
 @pytest.mark.parametrize("text", ["a: 1\na: 2\n", "a: [1, 2\n", "a:\n\t- tab\n", "key: value: other\n", ""])
-def test_errors_and_empty_documents_are_ruamels(text: str) -> None:
+def test_errors_and_empty_documents_are_ruamels(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HARMONIZER_CACHE_DIR", "")  # each read parses (no document kept between runs)
+
     def outcome(read: Any) -> Any:
         try:
             return ("ok", read())
@@ -113,3 +115,71 @@ def test_errors_and_empty_documents_are_ruamels(text: str) -> None:
         patch.setattr(yamlfast, "load", lambda _text, _yaml: yamlfast.NOT_FAST)
         slow = outcome(lambda: parse_yaml(text, "f.yaml"))
     assert fast == slow
+
+
+RUAMELS = [  # documents only ruamel reads (anchors, merges, tags, comments, several styles)
+    "# head\na: &x {b: 1, c: [1, 2.50, 0x1F, 1_000]}  # tail\nd: *x\nmerged:\n  <<: *x\n  e: 2\n",
+    "a: !!str 12\nb: !!float 3\nwhen: !!timestamp 2026-01-02\n",
+    "%YAML 1.2\n---\nlist:\n- &i one\n- *i\n- 'quoted'\n- \"double\"\n",
+]
+
+
+@pytest.mark.parametrize("text", [TRICKY, *RUAMELS, *(p.read_text(encoding="utf-8") for p in FILES[:40])])
+def test_a_document_kept_between_runs_is_the_one_read(text: str, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HARMONIZER_CACHE_DIR", str(tmp_path))
+    first = parse_yaml(text, "f.yaml")   # read and kept
+    monkeypatch.setattr(yamlfast, "load", lambda _text, _yaml: pytest.fail("read again"))
+    monkeypatch.setattr(YAML, "load", lambda _self, _text: pytest.fail("read again"))
+    kept = parse_yaml(text, "f.yaml")
+    assert kept is not first
+    assert deep(kept) == deep(first)
+    assert list(tmp_path.glob("yaml-*.pickle"))
+
+
+def deep(node: Any, path: frozenset[int] = frozenset()) -> Any:
+    """Everything an object holds: its type, its items or value, and every attribute (ruamel
+    keeps positions, comments, tags, anchors and merges in attributes)."""
+    if node is None or type(node) in (bool, int, float, str):
+        return (type(node).__name__, repr(node))
+    if id(node) in path:
+        return ("cycle", type(node).__name__)
+    inner = path | {id(node)}
+    parts: list[Any] = [type(node).__name__]
+    if isinstance(node, dict):
+        parts.append([(deep(k, inner), deep(v, inner)) for k, v in dict.items(node)])
+    elif isinstance(node, list | tuple):
+        parts.append([deep(v, inner) for v in node])
+    elif isinstance(node, set | frozenset):  # no order
+        parts.append(sorted((deep(v, inner) for v in node), key=repr))
+    elif isinstance(node, int | float | str | dt.date):
+        parts.append(repr(node))
+    attributes: dict[str, Any] = {}
+    for klass in type(node).__mro__:
+        slots = getattr(klass, "__slots__", ())
+        for slot in (slots,) if isinstance(slots, str) else slots:
+            if slot not in ("__weakref__", "__dict__") and hasattr(node, slot):
+                attributes[slot] = deep(getattr(node, slot), inner)
+    if hasattr(node, "__dict__"):
+        attributes.update({k: deep(v, inner) for k, v in vars(node).items()})
+    parts.append(sorted(attributes.items()))
+    return parts
+
+
+def test_a_kept_document_cannot_run_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pickle
+
+    monkeypatch.setenv("HARMONIZER_CACHE_DIR", str(tmp_path))
+    text = "a: 1\n"
+    parse_yaml(text, "f.yaml")
+    (entry,) = tmp_path.glob("yaml-*.pickle")
+    key = pickle.loads(entry.read_bytes())[0]
+    marker = tmp_path / "ran"
+
+    class Evil:
+        def __reduce__(self) -> Any:
+            return (Path.touch, (marker,))
+
+    entry.write_bytes(pickle.dumps((key, Evil())))
+    assert parse_yaml(text, "f.yaml") == {"a": 1}  # refused: read again
+    assert not marker.exists()
