@@ -277,12 +277,13 @@ def _site_error_line(site: str, error: str) -> Text:
 
 
 def _print_result(console: Console, result: ApplyResult) -> None:
-    console.print(Text(f"{visible(result.site)}:", "bold"))
-    for outcome in result.outcomes:
-        console.print(outcome_line(outcome))
-    for finding in result.unconverged:
-        console.print(Text.assemble(CHANGE_INDENT, ("! ", "bold red"), visible(finding.text())))
-    console.print(Text(apply_sentence(result), "bold green" if result.ok else "bold red"))
+    lines = [Text(f"{visible(result.site)}:", "bold"), *map(outcome_line, result.outcomes)]
+    lines += [Text.assemble(CHANGE_INDENT, ("! ", "bold red"), visible(finding.text()))
+              for finding in result.unconverged]
+    lines.append(Text(apply_sentence(result), "bold green" if result.ok else "bold red"))
+    # One print of the lines joined (soft wrap: the same text as a print per line, which costs
+    # rich's whole render pipeline per line: most of a large apply's report time).
+    console.print(Text("\n").join(lines))
 
 
 def outcome_line(outcome: Outcome) -> Text:

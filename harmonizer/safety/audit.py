@@ -85,6 +85,11 @@ class AuditRecord:
         # Plain JSON data: copied by hand (``asdict`` deep-copies every value through ``copy``, slowly).
         return {f.name: _copy(getattr(self, f.name)) for f in fields(self)}
 
+    def to_json(self) -> str:
+        """The record's JSON text (keys sorted), what the local log and Odoo hold: serialized
+        straight from the fields (``to_dict``'s copy is for callers that keep the data)."""
+        return json.dumps({f.name: getattr(self, f.name) for f in fields(self)}, sort_keys=True)
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> AuditRecord:
         known = set(cls.__dataclass_fields__)
@@ -138,7 +143,7 @@ def append_local(state_dir: Path, record: AuditRecord) -> Path:
     state_dir.mkdir(parents=True, exist_ok=True)
     path = state_dir / AUDIT_FILE
     with path.open("a", encoding="utf-8") as out:
-        out.write(json.dumps(record.to_dict(), sort_keys=True) + "\n")
+        out.write(record.to_json() + "\n")
     return path
 
 
@@ -159,7 +164,7 @@ def company_of(client: AuditClient, company_id: int | None) -> int:
 
 def store_in_odoo(client: AuditClient, record: AuditRecord) -> int:
     """Create the ``mail.message`` holding ``record``; returns its id."""
-    text = json.dumps(record.to_dict(), sort_keys=True)
+    text = record.to_json()
     return int(client.create(MODEL, {
         "model": "res.company", "res_id": company_of(client, record.company_id),
         "message_type": "notification", "subject": f"{SUBJECT} {record.id}",

@@ -59,8 +59,7 @@ class Store:
         out: dict[int, dict[str, Any]] = {}
         for chunk in _chunks(list(ids)):
             marks = ", ".join("?" for _ in chunk)
-            for row in self.conn.execute(f"SELECT * FROM {spec.table} WHERE id IN ({marks})", chunk):
-                out[row["id"]] = dict(row)
+            out.update(_by_id(self.conn.execute(f"SELECT * FROM {spec.table} WHERE id IN ({marks})", chunk)))
         return out
 
     def rows_where(self, spec: ModelSpec, column: str, values: Iterable[Any]) -> dict[int, dict[str, Any]]:

@@ -269,6 +269,8 @@ def finish_case(scenario: Scenario, mode: str, position: int, first: Run) -> Cas
             problems.append(f"faulted run does not say what may have been written: {errors[0]!r}")
         if "internal error" in first.output:
             problems.append(f"faulted run: internal error: {errors[0]!r}")
+    problems += [f"the faulted run's output holds the value of ${name}" for name, value in scenario.env.items()
+                 if len(value) >= 8 and value in first.output]
     audits_first = scenario.audit_records()
     scenario.wire.levers = Levers()
     app = Harmonizer(scenario.root, env=scenario.env)
@@ -316,8 +318,8 @@ class Tally:
     wall: float = 0.0
     cpu: float = 0.0
 
-    def add(self, scenario: Scenario, result: CaseResult) -> None:
-        self.positions[scenario.name] = scenario.positions
+    def add(self, scenario: str, positions: int, result: CaseResult) -> None:
+        self.positions[scenario] = positions
         self.modes.add(result.mode)
         self.cases += 1
         self.failures += bool(result.problems)

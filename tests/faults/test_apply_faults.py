@@ -1,30 +1,54 @@
 """Every request position of an apply, broken in every way a network or an Odoo can break it:
 the run stops cleanly (or finishes by itself), the next ``apply`` converges with no manual step,
-and nothing is duplicated, dangling or left locked. See ``harness`` for the checks and
-``forking`` for how every case is run from one reference run."""
+and nothing is duplicated, dangling or left locked. See ``harness`` for the checks,
+``forking`` for how every case is run from one reference run, and ``matrix_process`` for the
+small process each scenario runs in."""
 
 from __future__ import annotations
 
+import os
+import pickle
+import subprocess
+import sys
 import time
-from collections.abc import Callable
+from pathlib import Path
 
 import pytest
-from harness import KINDS_OF_RUN, MODES, TALLY, VERSIONS, Scenario, cpu_seconds, describe, run_every_position
+from harness import KINDS_OF_RUN, MODES, TALLY, VERSIONS, CaseResult, cpu_seconds, describe
+
+import harmonizer
+
+HERE = Path(__file__).resolve().parent
+
+
+def run_scenario_process(version_key: str, kind: str, base: Path) -> tuple[str, int, list[CaseResult]]:
+    """The scenario's whole matrix in a fresh interpreter (``matrix_process``): its case
+    processes are forked from that small process, not from this test session's."""
+    out = base / "results.pickle"
+    # The same harmonizer as this session's (a worktree first on the path, or the installed one).
+    source = str(Path(harmonizer.__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [source, os.environ.get("PYTHONPATH")]))}
+    done = subprocess.run([sys.executable, str(HERE / "matrix_process.py"), version_key, kind, str(base / "work"),
+                           str(out)], cwd=base, env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0 and out.exists(), (
+        f"the matrix process of {kind} on {version_key} failed (exit {done.returncode}):\n"
+        f"{done.stdout[-2000:]}{done.stderr[-4000:]}")
+    name, positions, results = pickle.loads(out.read_bytes())
+    return name, positions, results
 
 
 @pytest.mark.faults  # opt-in: about 7 minutes on two idle cores, over the 5-minute budget of the default run
 @pytest.mark.parametrize("kind", KINDS_OF_RUN)
 @pytest.mark.parametrize("version_key", sorted(VERSIONS))
-def test_every_position_recovers(fault_session: Callable[[str, str], Scenario], version_key: str,
-                                 kind: str) -> None:
+def test_every_position_recovers(tmp_path: Path, version_key: str, kind: str) -> None:
     started, cpu = time.monotonic(), cpu_seconds()  # the scenario's setup counts too
-    scenario = fault_session(version_key, kind)
-    results = run_every_position(scenario, sorted(MODES))
+    name, positions, results = run_scenario_process(version_key, kind, tmp_path)
     TALLY.wall += time.monotonic() - started
     TALLY.cpu += cpu_seconds() - cpu
-    assert len(results) == scenario.positions * len(MODES)
+    assert positions > 0
+    assert len(results) == positions * len(MODES)
+    assert {(r.position, r.mode) for r in results} == {(n, m) for n in range(1, positions + 1) for m in MODES}
     for result in results:
-        TALLY.add(scenario, result)
+        TALLY.add(name, positions, result)
     failing = [r for r in results if r.problems]
-    assert not failing, (f"{scenario.name}: {len(failing)} of {len(results)} cases did not recover:\n"
-                         f"{describe(results)}")
+    assert not failing, f"{name}: {len(failing)} of {len(results)} cases did not recover:\n{describe(results)}"

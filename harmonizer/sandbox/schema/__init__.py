@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,9 @@ class FieldSpec:
     string: str
     attrs: dict[str, Any]
 
-    @property
+    # Derived attributes are computed once per field (a schema never changes once loaded, and
+    # the ORM asks them for every column of every row it reads or writes).
+    @cached_property
     def store(self) -> bool:
         return bool(self.attrs.get("store", False))
 
@@ -66,11 +68,11 @@ class FieldSpec:
     def selection_keys(self) -> list[str]:
         return [key for key, _label in self.selection]
 
-    @property
+    @cached_property
     def is_x2many(self) -> bool:
         return self.type in X2MANY
 
-    @property
+    @cached_property
     def has_column(self) -> bool:
         """Stored in the model's own table (x2many live in relation rows or inverses)."""
         return self.store and not self.is_x2many
@@ -98,13 +100,14 @@ class ModelSpec:
     description: str
     fields: dict[str, FieldSpec] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def table(self) -> str:
         return '"' + self.name.replace(".", "_") + '"'
 
-    @property
-    def column_fields(self) -> list[FieldSpec]:
-        return [f for f in self.fields.values() if f.has_column and f.name != "id"]
+    @cached_property
+    def column_fields(self) -> tuple[FieldSpec, ...]:
+        """Fields stored in the model's own table, besides ``id`` (computed once per model)."""
+        return tuple(f for f in self.fields.values() if f.has_column and f.name != "id")
 
 
 @dataclass(frozen=True)
