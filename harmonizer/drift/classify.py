@@ -158,15 +158,16 @@ def _who(row: dict[str, Any] | None) -> tuple[str | None, str | None]:
 def _resource(resource: Resource, std: Resource | None, change: Change, live: LiveSnapshot,
               waivers: tuple[Waiver, ...], today: dt.date, off: set[str]) -> ResourceDrift:
     kind = KINDS[resource.kind]
-    base = {"address": resource.address, "kind": kind.key, "area": kind.area, "model": kind.model}
     # Leaving out links to off-version resources changes no pure field: the shared entries hold.
     clean = clean_entries(kind, resource, std, live.major)
     if change.action is not Action.CREATE:
         row = live.row(kind.model, change.record_id)
         if row is not None and clean is not None and clean.holds(row, live.resolver):
             who, when = _who(row)  # every field exactly the site's: the shared entries, nothing to waive
-            return ResourceDrift(**base, cls=clean.cls, record_id=change.record_id, fields=clean.fields or (),
+            return ResourceDrift(address=resource.address, kind=kind.key, area=kind.area, model=kind.model,
+                                 cls=clean.cls, record_id=change.record_id, fields=clean.fields or (),
                                  changed_by=who, changed_at=when)
+    base = {"address": resource.address, "kind": kind.key, "area": kind.area, "model": kind.model}
     body = without_off_version(kind, kind.effective_body(resource), off, live.major)
     # A resource reading no variable the site overrides is the standard's very object (rendered once).
     std_body = body if std is resource else (

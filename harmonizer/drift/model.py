@@ -157,10 +157,13 @@ class SiteDrift:
         return Counter(r.cls for r in self.resources)
 
     def area_counts(self) -> dict[str, Counter[DriftClass]]:
-        out: dict[str, Counter[DriftClass]] = {}
+        by_area: dict[str, list[DriftClass]] = {}
         for resource in self.resources:
-            out.setdefault(resource.area, Counter())[resource.cls] += 1
-        return out
+            found = by_area.get(resource.area)
+            if found is None:
+                found = by_area[resource.area] = []
+            found.append(resource.cls)
+        return {area: Counter(classes) for area, classes in by_area.items()}
 
     def overrides(self) -> list[ResourceDrift]:
         """The site's sanctioned overrides beyond variables: excluded and local resources."""
@@ -213,8 +216,9 @@ class DriftReport:
         return total
 
     def to_dict(self) -> dict[str, Any]:
-        #: One list per fields tuple: resources of many sites share their clean fields (``drift.clean``).
-        shared: dict[int, list[dict[str, Any]]] = {}
+        #: One list per fields tuple: resources of many sites share their clean fields (``drift.clean``);
+        #: and one dict per equal resource entry (see ``_resource_dict``).
+        shared: dict[Any, Any] = {}
         return {
             "format_version": FORMAT_VERSION,
             "kind": KIND,
@@ -259,18 +263,31 @@ def _field_dict(f: FieldDrift) -> dict[str, Any]:
             "live": f.live, "variables": list(f.variables), "secret": f.secret, "waiver": _waiver_dict(f.waiver)}
 
 
-def _resource_dict(r: ResourceDrift, shared: dict[int, list[dict[str, Any]]]) -> dict[str, Any]:
+def _resource_dict(r: ResourceDrift, shared: dict[Any, Any]) -> dict[str, Any]:
+    """The entry of ``r``: one dict (read only) for every equal entry of the report, e.g. a
+    resource sites hold alike, so JSON writes its text once (``render.jsontext``). ``shared``
+    is keyed by the ids of the fields tuples, which the report keeps alive meanwhile."""
+    plain = r.waiver is None and r.exclusion is None and r.impact is None
+    if plain:
+        key = (r.address, r.kind, r.area, r.model, r.cls, r.record_id, id(r.fields), r.changed_by,
+               r.changed_at, r.note, r.source)
+        found = shared.get(key)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
     fields = shared.get(id(r.fields))
     if fields is None:
         fields = shared[id(r.fields)] = [_field_dict(f) for f in r.fields]
-    return {"address": r.address, "kind": r.kind, "area": r.area, "model": r.model, "class": r.cls.value,
-            "record_id": r.record_id, "changed_by": r.changed_by, "changed_at": r.changed_at, "note": r.note,
-            "waiver": _waiver_dict(r.waiver), "exclusion": _waiver_dict(r.exclusion), "source": r.source,
-            "fields": fields,
-            "impact": r.impact.to_dict() if r.impact is not None else None}
+    entry = {"address": r.address, "kind": r.kind, "area": r.area, "model": r.model, "class": r.cls.value,
+             "record_id": r.record_id, "changed_by": r.changed_by, "changed_at": r.changed_at, "note": r.note,
+             "waiver": _waiver_dict(r.waiver), "exclusion": _waiver_dict(r.exclusion), "source": r.source,
+             "fields": fields,
+             "impact": r.impact.to_dict() if r.impact is not None else None}
+    if plain:
+        shared[key] = entry
+    return entry
 
 
-def _site_dict(s: SiteDrift, shared: dict[int, list[dict[str, Any]]]) -> dict[str, Any]:
+def _site_dict(s: SiteDrift, shared: dict[Any, Any]) -> dict[str, Any]:
     return {"site": s.site, "status": s.status.value, "error": s.error, "template": s.template,
             "template_version": s.template_version, "url": s.url, "database": s.database,
             "odoo_version": s.odoo_version, "round_trips": s.round_trips,

@@ -35,5 +35,9 @@ def topological(nodes: Iterable[str], edges: Mapping[str, Iterable[str]]) -> lis
         out.append(node)
 
     for node in order:
-        visit(node, [])
+        if node not in state and not edges.get(node):  # what visit does for a node without dependencies
+            state[node] = 2
+            out.append(node)
+        else:
+            visit(node, [])
     return out

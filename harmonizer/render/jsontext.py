@@ -3,7 +3,7 @@
 With an ``indent`` the standard library encodes in pure Python through nested generators;
 a drift report of a fleet is megabytes of it. This writer walks the value once, building
 each container's text with one join, encodes strings with the standard library's C string
-encoders, and writes a list met again at one indent (shared by several parents) once. Rules:
+encoders, and writes a list or dict met again at one indent (shared by several parents) once. Rules:
 - The output is byte for byte ``json.dumps(value, indent=2, ensure_ascii=...)`` (item
   separator ``","`` + newline, key separator ``": "``, ``NaN``/``Infinity`` allowed, keys
   coerced like the standard library's); ``tests/render/test_jsontext.py`` checks it.
@@ -86,9 +86,9 @@ def _dump(value: Any, encode: Callable[[str], str], newline: str, memo: dict[tup
           heads: dict[str, str], end: str = "") -> str:
     """The text of ``value`` (+ ``end``) whose first line is already indented by ``newline``'s
     indent. A container's text is one join of its pieces (brackets and separators included),
-    so each level copies its items' texts once. A list is written once per indent (``memo``, by
-    identity): one met again, e.g. the shared field entries of resources many sites hold alike,
-    reuses its text. ``heads`` keeps each string key's ``"key": ``."""
+    so each level copies its items' texts once. A list or dict is written once per indent
+    (``memo``, by identity): one met again, e.g. the shared field entries or the shared entry of
+    a resource many sites hold alike, reuses its text. ``heads`` keeps each string key's ``"key": ``."""
     kind = type(value)
     if kind is str:
         return encode(value) + end
@@ -100,7 +100,7 @@ def _dump(value: Any, encode: Callable[[str], str], newline: str, memo: dict[tup
         return text + end
     if not value:
         return ("{}" if is_dict else "[]") + end
-    if not is_dict and not end:
+    if not end:
         found = memo.get((id(value), newline))
         if found is not None:
             return found
@@ -127,10 +127,11 @@ def _dump(value: Any, encode: Callable[[str], str], newline: str, memo: dict[tup
             pieces.append(lead + head + int.__repr__(item))
         else:
             pieces.append(lead + head)
-            pieces.append(_dump(item, encode, inner, memo, heads))
+            text = memo.get((id(item), inner))  # a container written before at this indent
+            pieces.append(text if text is not None else _dump(item, encode, inner, memo, heads))
         lead = separator
     pieces.append(newline + ("}" if is_dict else "]") + end)
     text = "".join(pieces)
-    if not is_dict and not end:
+    if not end:
         memo[(id(value), newline)] = text
     return text
