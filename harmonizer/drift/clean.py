@@ -62,10 +62,15 @@ class CleanFields:
 def clean_entries(kind: Kind, resource: Resource, std: Resource | None, major: int) -> CleanFields | None:
     """The resource's ``CleanFields`` against ``std`` (its standard) on Odoo ``major``; None
     when nothing is kept (see ``kinds.canonical.pure_values``)."""
-    if not hasattr(resource, "__dict__"):
+    memo = getattr(resource, "__dict__", None)
+    if memo is None:
         return None
     # the entry holds ``std``, so no other object can take its id while the entry is kept
-    return beside(resource, _MEMO, (type(kind), major, id(std)), lambda: (std, _build(kind, resource, std, major)))[1]
+    key = (type(kind), major, id(std))
+    found = memo.get(_MEMO, {}).get(key)  # what ``beside`` gives, without its call: once per resource and site
+    if found is None:
+        found = beside(resource, _MEMO, key, lambda: (std, _build(kind, resource, std, major)))
+    return found[1]  # type: ignore[no-any-return]
 
 
 def _build(kind: Kind, resource: Resource, std: Resource | None, major: int) -> CleanFields | None:

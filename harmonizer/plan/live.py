@@ -250,16 +250,30 @@ class LiveReader:
 
     def _owned(self, snap: LiveSnapshot, rows: list[dict[str, Any]]) -> None:
         mine = site_marker(self.site)
+        managed = snap.managed
+        #: (kind key, scope marker, model) -> the kind when such a row is this site's, else None
+        mapped: dict[tuple[str, str | None, str], Kind | None] = {}
         for row in rows:
-            snap.managed.setdefault(row["model"], set()).add(row["res_id"])
+            model = row["model"]
+            ids = managed.get(model)
+            if ids is None:
+                ids = managed[model] = set()
+            ids.add(row["res_id"])
             marker, parsed, address = _parsed_name(row["name"])
             if marker is not None and marker != mine:
                 continue  # another site's own record
-            if parsed is None or parsed[0] not in KINDS:
+            if parsed is None:
                 continue
-            kind = KINDS[parsed[0]]
-            if not kind.accepts_model(row["model"]) or not _belongs(kind, parsed[2], snap.company_id,
-                                                                    snap.warehouse_id):
+            slot = (parsed[0], parsed[2], model)
+            if slot in mapped:
+                kind = mapped[slot]
+            else:
+                kind = KINDS.get(parsed[0])
+                if kind is not None and not (kind.accepts_model(model) and _belongs(
+                        kind, parsed[2], snap.company_id, snap.warehouse_id)):
+                    kind = None
+                mapped[slot] = kind
+            if kind is None:
                 continue
             snap.owned[address] = OwnedRecord(row["id"], row["name"], kind.key, parsed[1], row["model"],
                                               row["res_id"], bool(row.get("noupdate")), local=marker is not None)
@@ -268,10 +282,14 @@ class LiveReader:
 
     def _wanted_lookups(self, desired: DesiredState) -> dict[tuple[str, str], list[Any]]:
         wanted: dict[tuple[str, str], set[Any]] = defaultdict(set)
+        looks: dict[str, bool] = {}  # per kind: may it look anything up
         for resource in desired:
-            kind = KINDS[resource.kind]
-            if not kind.may_look_up(self.major):
+            may = looks.get(resource.kind)
+            if may is None:
+                may = looks[resource.kind] = KINDS[resource.kind].may_look_up(self.major)
+            if not may:
                 continue
+            kind = KINDS[resource.kind]
             body = kind.effective_body(resource)
             for lookup in kind.for_body(body).lookups(body, self.major):
                 wanted[(lookup.model, lookup.key)].add(lookup.value)
@@ -339,9 +357,9 @@ class LiveReader:
             if kind.owned:
                 rows = request.rows if request is not None else []
                 present = {row["id"] for row in rows}
-                for owned in snap.owned.values():
+                for address, owned in snap.owned.items():  # keyed by ``owned.address``
                     if owned.kind == kind.key and owned.model == model and owned.res_id in present:
-                        snap.resolver.own(owned.address, model, owned.res_id)
+                        snap.resolver.own(address, model, owned.res_id)
             else:
                 rows = self._scope_rows[model] if request is None else request.rows
                 snap.bound[kind.key] = rows
@@ -354,8 +372,10 @@ class LiveReader:
         """Unowned records sharing a declared, not yet owned resource's natural key."""
         wanted: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
         for resource in desired:
+            if resource.address in snap.owned:
+                continue
             kind = KINDS[resource.kind]
-            if kind.owned and kind.natural_key() and resource.address not in snap.owned:
+            if kind.owned and kind.natural_key():
                 wanted[kind.key].append((resource.address, kind.effective_body(resource)))
         out = []
         for key, items in sorted(wanted.items()):

@@ -72,7 +72,9 @@ def test_containers_met_again_are_written_as_json_dumps_writes_them() -> None:
     rnd = random.Random(31)
     for _ in range(300):
         shared = [random_value(rnd) for _ in range(3)]
-        value = {"a": shared, "b": [shared, {"c": shared, "d": [shared[0]] * 3}], "e": (shared, shared)}
+        entry = {"k": shared, "v": random_value(rnd)}
+        value = {"a": shared, "b": [shared, {"c": shared, "d": [shared[0]] * 3}], "e": (shared, shared),
+                 "f": [entry, entry, {"g": entry, "h": [entry]}]}
         assert dumps(value, ensure_ascii=False) == json.dumps(value, indent=2, ensure_ascii=False)
 
 
