@@ -111,6 +111,17 @@ def _parsed_name(name: str) -> tuple[str | None, tuple[str, str, str | None] | N
     return marker, parsed, address_of(parsed[0], parsed[1]) if parsed is not None else ""
 
 
+def live_fields(kind: Kind, major: int) -> list[str]:
+    """``kind.read_fields(major)`` without ``display_name`` unless a managed field (or the
+    kind's bound match) is that field: plan and drift never show a record's display name
+    (the lookups and lookalike reads that do ask for it themselves), and Odoo computes it for
+    every record read."""
+    fields = kind.read_fields(major)
+    if "display_name" in {f.field for f in kind.field_maps(major)} | set(kind.bound_fields(major)):
+        return fields
+    return [name for name in fields if name != "display_name"]
+
+
 def _belongs(kind: Kind, scope: str | None, company_id: int | None, warehouse_id: int | None) -> bool:
     if kind.level is Level.DATABASE:
         return scope is None
@@ -239,7 +250,7 @@ class LiveReader:
         for key in {r.kind for r in desired}:
             kind = KINDS[key]
             if not kind.owned and kind.model == model and kind.level is _SCOPE_LEVEL[model]:
-                fields.update(kind.read_fields(self.major))
+                fields.update(live_fields(kind, self.major))
         return sorted(fields)
 
     def _models_read(self, desired: DesiredState) -> set[str]:
@@ -339,11 +350,11 @@ class LiveReader:
         if kind.model in self._scope_rows and kind.level is _SCOPE_LEVEL[kind.model]:
             return [(kind.model, None)]  # the site's own company/warehouse, read with the scope
         return [(kind.model, batch.add(kind.model, kind.bound_domain(snap.company_id, snap.warehouse_id),
-                                       kind.read_fields(self.major)))]
+                                       live_fields(kind, self.major)))]
 
     def _fields(self, kind: Kind, model: str, desired: DesiredState) -> list[str]:
         if not kind.dynamic:
-            return kind.read_fields(self.major)
+            return live_fields(kind, self.major)
         fields = {"display_name"}
         for resource in desired:
             if resource.kind == kind.key:
