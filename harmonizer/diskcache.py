@@ -12,8 +12,9 @@ Rules:
   the modules the caller names: an entry cannot run code), one entry per distinct text; past
   ``MAX_DOCUMENTS`` entries the older half is removed.
 - The folder is ``$HARMONIZER_CACHE_DIR``, else ``$XDG_CACHE_HOME/harmonizer``, else
-  ``~/.cache/harmonizer``; ``HARMONIZER_CACHE_DIR`` set empty turns the cache off. A folder
-  that cannot be read or written only costs the time: the value is derived as without it.
+  ``~/.cache/harmonizer`` (none without a home directory); ``HARMONIZER_CACHE_DIR`` set
+  empty turns the cache off. A folder that cannot be read or written only costs the time:
+  the value is derived as without it.
 - Writing is atomic (a unique temporary file renamed over the entry); an entry replaced by a
   newer key of the same name is removed. The folder and its entries are the user's alone
   (0700, 0600): a kept document holds what its project file holds.
@@ -49,7 +50,12 @@ def cache_dir(env: Mapping[str, str] | None = None) -> Path | None:
     env = os.environ if env is None else env
     if ENV_DIR in env:
         return Path(env[ENV_DIR]) if env[ENV_DIR] else None
-    base = env.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    base = env.get("XDG_CACHE_HOME")
+    if not base:
+        home = os.path.expanduser("~")
+        if home.startswith("~"):  # no home directory to cache in
+            return None
+        base = os.path.join(home, ".cache")
     return Path(base) / "harmonizer"
 
 

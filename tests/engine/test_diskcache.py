@@ -101,3 +101,8 @@ def test_the_field_index_is_the_same_from_the_cache(folder: Path) -> None:
     info = second.field("sale.order", "partner_id")
     assert info is not None and (info.type, info.relation, info.relational) == ("many2one", "res.partner", True)
     assert second.field("sale.order", "no_such_field") is None and second.knows("sale.order")
+
+
+def test_without_a_home_directory_nothing_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os.path, "expanduser", lambda path: path)  # what it returns when no home is known
+    assert diskcache.cache_dir({}) is None
