@@ -14,6 +14,10 @@ tag) and parsed by ``json``: about four times less CPU. Rules:
   answer to the standard decoder.
 - Scalar texts JSON would read differently from ``xmlrpc.client`` (an int that is not
   digits, a double without a fraction or exponent) are left to it too.
+- A damaged answer (a tag dropped, doubled or out of place, text where the layout has none,
+  a declaration that is not one of the marshaller's) is left to it as well, never decoded to a
+  value of its own: numbers are set apart by spaces (stray text then does not parse), string
+  and number tags are counted in pairs, and only known declarations are skipped.
 """
 
 from __future__ import annotations
@@ -23,7 +27,8 @@ import re
 import xmlrpc.client
 from typing import Any
 
-_HEAD = re.compile(rb"^<\?xml[^>]*\?>\s*")
+#: The XML declarations this decoder reads (what Python's marshaller writes, and its utf-8 forms).
+_HEAD = re.compile(rb"""^<\?xml version=(['"])1\.0\1(?: encoding=(['"])utf-8\2)?\?>[ \t\n]*""", re.IGNORECASE)
 #: The answer's frame as marshallers write it, line breaks included.
 _PREFIX = b"<methodResponse>\n<params>\n<param>\n"
 _SUFFIX = b"</param>\n</params>\n</methodResponse>"
@@ -38,6 +43,9 @@ _UNSURE_DOUBLE = (
 )
 #: Replacements on the marshaller's layout, in this order; each matches tags only (content
 #: never holds ``<``). Every value ends with ``</value>\n`` once ``nil`` has its line break.
+#: A number is set apart by spaces, so text where the layout has none (a damaged answer)
+#: leaves JSON that does not parse, never another number (and ``_unsure`` pairs the number
+#: and string tags); ``tests/odoo/test_xmlrpc_decode.py`` damages answers at random.
 _REWRITES: tuple[tuple[bytes, bytes], ...] = (
     (b"<value><nil/></value>", b"null</value>\n"),
     (b"</value>\n</member>\n<member>\n<name>", b',"'),
@@ -50,10 +58,20 @@ _REWRITES: tuple[tuple[bytes, bytes], ...] = (
     (b"</value>\n</data></array>", b"]"),
     (b"</value>\n", b","),
     (b"<value><string>", b'"'), (b"</string>", b'"'), (b"<value><string/>", b'""'),
-    (b"<value><int>", b""), (b"</int>", b""),
+    (b"<value><int>", b" "), (b"</int>", b" "),
     (b"<value><boolean>1</boolean>", b"true"), (b"<value><boolean>0</boolean>", b"false"),
-    (b"<value><double>", b""), (b"</double>", b""),
+    (b"<value><double>", b" "), (b"</double>", b" "),
 )
+#: The rewrites of paired string and number tags: (kind, bytes each one removes, negative for
+#: a closing tag). Content never holds ``<``, and each ``<int>`` or ``<double>`` is followed by
+#: its text and its own closing tag (``_UNSURE_*``), so as many opening as closing tags of a
+#: number kind means each closing tag has its own opening one; a string tag out of place
+#: besides changes which quotes JSON pairs (the rest no longer parses).
+_PAIRED: dict[bytes, tuple[int, int]] = {
+    old: (kind, (len(old) - len(new)) * sign) for old, new, kind, sign in (
+        (b"<value><string>", b'"', 0, 1), (b"</string>", b'"', 0, -1),
+        (b"<value><int>", b" ", 1, 1), (b"</int>", b" ", 1, -1),
+        (b"<value><double>", b" ", 2, 1), (b"</double>", b" ", 2, -1))}
 #: After the tags (a ``<`` left means a tag or a layout this decoder does not know); ``&amp;``
 #: last (``&amp;lt;`` is the text ``&lt;``).
 _ENTITIES: tuple[tuple[bytes, bytes], ...] = (
@@ -69,9 +87,6 @@ def _as_json(body: bytes) -> bytes | None:
     """The answer's one value as JSON text, or None when this decoder cannot be sure."""
     head = _HEAD.match(body)
     if head is not None:
-        declared = head.group(0).lower()
-        if b"encoding" in declared and b"utf-8" not in declared:
-            return None
         body = body[head.end():]
     body = body.rstrip()
     if not (body.startswith(_PREFIX) and body.endswith(_SUFFIX)):
@@ -83,9 +98,12 @@ def _as_json(body: bytes) -> bytes | None:
     entities = b"&" in body
     if entities and _UNKNOWN_ENTITY.search(body):
         return None
-    body = b"".join(_rewritten(piece) for piece in _pieces(body))
+    tally = [0, 0, 0]
+    body = b"".join(_rewritten(piece, tally) for piece in _pieces(body))
     if b"<" in body or not body.endswith(b","):
         return None
+    if any(tally):
+        return None  # a closing string or number tag without its opening one (or the reverse)
     body = body[:-1].replace(b"\n", b"\\n")  # what is left of line breaks is text
     if entities:
         for old, new in _ENTITIES:
@@ -109,10 +127,18 @@ def _pieces(body: bytes) -> list[bytes]:
     return out
 
 
-def _rewritten(piece: bytes) -> bytes:
+def _rewritten(piece: bytes, tally: list[int]) -> bytes:
+    """``piece`` rewritten; ``tally[i]`` gains the opening minus the closing tags of kind ``i``
+    it rewrote (``_PAIRED``: counted from how much each rewrite shortened the piece)."""
     piece = piece.replace(b"\\", b"\\\\").replace(b'"', b'\\"').replace(b"\t", b"\\t")
     for old, new in _REWRITES:
+        paired = _PAIRED.get(old)
+        if paired is None:
+            piece = piece.replace(old, new)
+            continue
+        size = len(piece)
         piece = piece.replace(old, new)
+        tally[paired[0]] += (size - len(piece)) // paired[1]
     return piece
 
 

@@ -117,3 +117,41 @@ def test_long_answers_cut_in_pieces_decode_as_the_standard_library_does() -> Non
         body = answer(rows)
         assert len(body) > 10 * _PIECE and _as_json(body) is not None
         assert outcome(body, loads) == outcome(body, xmlrpc.client.loads)
+
+
+def _damaged(body: bytes, rnd: random.Random) -> bytes:
+    """``body`` with one random damage: bytes cut out, a tag dropped, doubled or renamed, a
+    stray character, a closing tag swapped for another."""
+    tags = [m for m in range(len(body)) if body[m:m + 1] == b"<"]
+    start = rnd.choice(tags) if tags and rnd.random() < 0.7 else rnd.randrange(len(body))
+    end = body.find(b">", start) + 1 or start + 1
+    tag = body[start:end]
+    choice = rnd.randint(0, 6)
+    if choice == 0:
+        return body[:start] + body[start + rnd.randint(1, 40):]
+    if choice == 1:
+        return body[:start] + body[end:]
+    if choice == 2:
+        return body[:start] + tag + tag + body[end:]
+    if choice == 3:
+        other = rnd.choice([b"<string>", b"</string>", b"<int>", b"</int>", b"<value>", b"</value>", b"<nil/>",
+                            b"<name>", b"</name>", b"<member>", b"</member>", b"<data>", b"</data>", b"</struct>",
+                            b"<boolean>", b"</boolean>", b"<double>", b"</double>", b"<array>", b"</array>", b""])
+        return body[:start] + other + body[end:]
+    if choice == 4:
+        return body[:start] + rnd.choice([b"<", b">", b"&", b'"', b"\\", b"\n", b"x", b"1", b"-", b"]", b"}", b","]) \
+            + body[start:]
+    if choice == 5:
+        return body[:start] + tag.replace(b"/", b"") + body[end:]
+    return body[:start] + body[end:end + rnd.randint(0, 30)] + tag + body[end + 30:]
+
+
+def test_damaged_answers_fail_or_decode_as_the_standard_library_does() -> None:
+    """A damaged answer the fast path cannot be sure of goes to the standard decoder: same
+    values, or the same error, never a value the standard decoder would not give."""
+    rnd = random.Random(17)
+    for _ in range(3000):
+        value = random_value(rnd) if rnd.random() < 0.5 else [
+            {"id": i, "name": random_value(rnd), "m2o": [i, "x"], "flag": True, "none": None} for i in range(3)]
+        body = _damaged(answer(value), rnd)
+        assert outcome(body, loads) == outcome(body, xmlrpc.client.loads), body
