@@ -329,7 +329,10 @@ def live_ids(site: str, resolver: Resolver, changes: Iterable[Any]) -> LiveIds:
 
 def models_written(site_states: Iterable[DesiredState], major: int) -> set[str]:
     """The Odoo models the resources of ``site_states`` write (whose dependencies matter)."""
-    return {w.model for w in _writes(site_states, major)}
+    # The models of the declared resources that write a field (what ``_writes`` would list,
+    # without building each write's identities).
+    return {declared.kind.model for state in site_states for declared in _declared(state, major)
+            if declared.members}
 
 
 def offline_couplings(groups: Iterable[tuple[str, list[DesiredState]]]) -> list[tuple[Coupling, str | None]]:

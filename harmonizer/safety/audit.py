@@ -138,12 +138,12 @@ def _field(change: Change, fchange: FieldChange, data: dict[str, Any]) -> dict[s
     return out
 
 
-def append_local(state_dir: Path, record: AuditRecord) -> Path:
-    """Append one JSON line to ``<state_dir>/audit.log``."""
+def append_local(state_dir: Path, record: AuditRecord, text: str | None = None) -> Path:
+    """Append one JSON line to ``<state_dir>/audit.log`` (``text``: ``record.to_json()`` if known)."""
     state_dir.mkdir(parents=True, exist_ok=True)
     path = state_dir / AUDIT_FILE
     with path.open("a", encoding="utf-8") as out:
-        out.write(record.to_json() + "\n")
+        out.write((text or record.to_json()) + "\n")
     return path
 
 
@@ -162,9 +162,9 @@ def company_of(client: AuditClient, company_id: int | None) -> int:
     return int(rows[0]["id"])
 
 
-def store_in_odoo(client: AuditClient, record: AuditRecord) -> int:
-    """Create the ``mail.message`` holding ``record``; returns its id."""
-    text = record.to_json()
+def store_in_odoo(client: AuditClient, record: AuditRecord, text: str | None = None) -> int:
+    """Create the ``mail.message`` holding ``record`` (``text``: ``record.to_json()`` if known); its id."""
+    text = text or record.to_json()
     return int(client.create(MODEL, {
         "model": "res.company", "res_id": company_of(client, record.company_id),
         "message_type": "notification", "subject": f"{SUBJECT} {record.id}",

@@ -21,6 +21,7 @@ import json
 from typing import Any
 
 from harmonizer.kinds.registry import KINDS
+from harmonizer.memo import ByIdentity
 from harmonizer.model import DesiredState
 from harmonizer.plan.live import LiveSnapshot
 from harmonizer.plan.model import Action, SitePlan
@@ -67,8 +68,17 @@ def record_fingerprints(desired: DesiredState, live: LiveSnapshot, plan: SitePla
     return out
 
 
+#: Template fingerprints per rendered desired state and key: every plan of a run (and the
+#: verification after an apply) hashes the same rendered bodies.
+_TEMPLATES: ByIdentity[dict[str, str]] = ByIdentity()
+
+
 def template_fingerprints(desired: DesiredState, key: bytes) -> dict[str, str]:
     """``file:<path>`` per template file declaring resources of this site (rendered bodies)."""
+    return dict(_TEMPLATES.get(desired, key, lambda: _template_fingerprints(desired, key)))
+
+
+def _template_fingerprints(desired: DesiredState, key: bytes) -> dict[str, str]:
     by_file: dict[str, dict[str, Any]] = {}
     for resource in desired:
         entry = {"body": dict(resource.body), "prevent_destroy": resource.prevent_destroy}

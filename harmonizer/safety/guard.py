@@ -39,10 +39,11 @@ def check_fresh(saved: SitePlan, fresh: SitePlan) -> None:
 def record_apply(app: Harmonizer, writer: Any, plan: SitePlan, result: ApplyResult, *, error: str | None,
                  kind: str = "apply", reverts: tuple[str, ...] = ()) -> None:
     record = build_record(plan, result, who=operator(app.env), kind=kind, error=error, reverts=list(reverts))
-    append_local(app.state_dir, record)
+    text = record.to_json()  # one text for both copies
+    append_local(app.state_dir, record, text)
     result.audit_id = record.id
     try:
-        store_in_odoo(writer, record)
+        store_in_odoo(writer, record, text)
     except HarmonizerError as exc:
         result.warnings.append(f"site {plan.site}: the audit record {record.id} is only in "
                                f"{app.state_dir.name}/audit.log: Odoo refused it ({exc})")

@@ -47,6 +47,11 @@ def create_tables(conn: sqlite3.Connection, schema: Schema) -> None:
     conn.execute("CREATE TABLE IF NOT EXISTS _rel (rel TEXT NOT NULL, left_id INTEGER NOT NULL, "
                  "right_id INTEGER NOT NULL, UNIQUE (rel, left_id, right_id))")
     conn.execute("CREATE INDEX IF NOT EXISTS _rel_right ON _rel (rel, right_id)")
+    # External IDs are looked up by (module, name) on every load, xmlid read and create (its
+    # uniqueness check), as Odoo's own unique index serves them.
+    imd = schema.models.get("ir.model.data")
+    if imd is not None and {"module", "name"} <= {f.name for f in imd.column_fields}:
+        conn.execute(f"CREATE INDEX IF NOT EXISTS _ir_model_data_module_name ON {imd.table} (module, name)")
     conn.execute("CREATE TABLE IF NOT EXISTS _meta (key TEXT PRIMARY KEY, value TEXT)")
     conn.execute("CREATE TABLE IF NOT EXISTS _credentials (uid INTEGER NOT NULL, kind TEXT NOT NULL, "
                  "secret TEXT NOT NULL)")

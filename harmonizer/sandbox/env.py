@@ -39,6 +39,8 @@ class Env:
         #: The call's time (derived environments share it, as Odoo's transaction has one now).
         self.now = now or now_string()
         self._names: dict[tuple[str, int], str] = {}
+        #: User rows read in this call (every request checks its user; dropped on every write).
+        self._users: dict[int, dict[str, Any] | None] = {}
         self._sudo: Env | None = None
 
     # -- derived environments --------------------------------------------------------------
@@ -46,13 +48,13 @@ class Env:
         if self._sudo is None:  # one per environment: display names ask for it once per value
             self._sudo = Env(self.store, self.profile, self.uid, self.context, su=True, dbname=self.dbname,
                              now=self.now)
-            self._sudo._names = self._names
+            self._sudo._names, self._sudo._users = self._names, self._users
         return self._sudo
 
     def with_context(self, **values: Any) -> Env:
         env = Env(self.store, self.profile, self.uid, {**self.context, **values}, su=self.su,
                   dbname=self.dbname, now=self.now)
-        env._names = self._names
+        env._names, env._users = self._names, self._users
         return env
 
     # -- models ----------------------------------------------------------------------------
@@ -78,8 +80,11 @@ class Env:
 
     # -- user and companies ----------------------------------------------------------------
     def user_row(self, uid: int | None = None) -> dict[str, Any] | None:
-        spec = self.spec("res.users")
-        return self.store.rows(spec, [uid or self.uid]).get(uid or self.uid)
+        """The user's row (read once per call until a write; callers only read it)."""
+        uid = uid or self.uid
+        if uid not in self._users:
+            self._users[uid] = self.store.rows(self.spec("res.users"), [uid]).get(uid)
+        return self._users[uid]
 
     def user_company_ids(self) -> list[int]:
         spec = self.spec("res.users")
@@ -139,3 +144,4 @@ class Env:
 
     def invalidate(self) -> None:
         self._names.clear()
+        self._users.clear()

@@ -71,6 +71,12 @@ class Store:
                                                 chunk)))
         return out
 
+    def ids_equal(self, spec: ModelSpec, columns: Iterable[str], values: Iterable[Any]) -> list[int]:
+        """Ids of the rows whose ``columns`` equal ``values`` (SQL equality), in id order."""
+        tests = " AND ".join(f"{_q(name)} = ?" for name in columns)
+        return [row[0] for row in self.conn.execute(f"SELECT id FROM {spec.table} WHERE {tests} ORDER BY id",
+                                                    list(values))]
+
     def rows_matching(self, spec: ModelSpec, where: dict[str, list[list[Any]]]) -> dict[int, dict[str, Any]]:
         """Rows whose every ``column`` equals one of each of its value lists (SQL equality), by id.
 

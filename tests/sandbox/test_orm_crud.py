@@ -70,6 +70,24 @@ def test_unique_and_check_constraints(call: Call) -> None:
         call("delivery.carrier", "write", [carrier], {"margin": -5})
 
 
+def test_unique_keys_of_several_written_records(call: Call) -> None:
+    """A write of several records checks each one's key against every other row, and reports
+    the first collision in id order; keys holding a NULL never collide."""
+    first, second, third = (call("ir.config_parameter", "create", {"key": f"h.multi{n}", "value": "1"})
+                            for n in range(3))
+    call("ir.config_parameter", "write", [first], {"key": "h.moved"})
+    call("ir.config_parameter", "write", [first], {"key": "h.moved"})  # its own key again: no collision
+    with pytest.raises(exc.ValidationError, match=r"^The operation cannot be completed: Key must be unique.$"):
+        call("ir.config_parameter", "write", [second, third], {"key": "h.same"})
+    assert call("ir.config_parameter", "search_count", [["key", "=", "h.same"]]) == 0  # rolled back
+    with pytest.raises(exc.ValidationError, match=r"^The operation cannot be completed: Key must be unique.$"):
+        call("ir.config_parameter", "write", [third], {"key": "h.moved"})
+    with pytest.raises(exc.ValidationError, match=re.escape("The name of the warehouse must be unique per company!")):
+        call("stock.warehouse", "write", [1], {"name": call("stock.warehouse", "read", [2], ["name"])[0]["name"],
+                                               "company_id": call("stock.warehouse", "read", [2], ["company_id"])[0][
+                                                   "company_id"][0]})
+
+
 def test_many2one_list_shape_stores_null(call: Call) -> None:
     carrier = call("delivery.carrier", "search", [])[0]
     call("delivery.carrier", "write", [carrier], {"company_id": [1, "Harmonia Distribution West"]})

@@ -12,6 +12,7 @@ deletes it (the (6, 0, ids) trap); only lines visible under active_test are touc
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from harmonizer.sandbox.exceptions import value_error
@@ -245,16 +246,21 @@ class WriteMixin:
         if self.hooks.unique:
             store = self.env.store
             mine = store.rows(self.spec, ids)
+            checked = set(ids)
             for names, message in self.hooks.unique:
-                # Only rows sharing the first key column with the checked ones can collide.
-                first = {row.get(names[0]) for row in mine.values()} - {None}
-                rows = store.rows_where(self.spec, names[0], first) if first else {}
-                seen: dict[tuple[Any, ...], int] = {}
-                for row in sorted(rows.values(), key=lambda r: r["id"]):
-                    key = tuple(row.get(n) for n in names)
+                # The rows holding each checked key (NULLs never collide in a UNIQUE index), by
+                # id: the first collision is reported as a walk over them in id order meets it
+                # (a row whose key an earlier row holds, one of the two being checked).
+                first: tuple[int, tuple[Any, ...]] | None = None
+                for key in dict.fromkeys(tuple(row.get(n) for n in names) for row in mine.values()):
                     if any(k is None for k in key):
-                        continue  # NULLs never collide in a UNIQUE index
-                    if key in seen and (row["id"] in ids or seen[key] in ids):
-                        raise constraint_error(message.format(*key))
-                    seen[key] = row["id"]
+                        continue
+                    holders = store.ids_equal(self.spec, names, key)
+                    for before, rec_id in pairwise(holders):
+                        if rec_id in checked or before in checked:
+                            if first is None or rec_id < first[0]:
+                                first = (rec_id, key)
+                            break
+                if first is not None:
+                    raise constraint_error(message.format(*first[1]))
         self.hooks.check(self.env, ids)
