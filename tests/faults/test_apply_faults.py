@@ -37,7 +37,7 @@ def run_scenario_process(version_key: str, kind: str, base: Path) -> tuple[str, 
     return name, positions, results
 
 
-@pytest.mark.faults  # opt-in: about 7 minutes on two idle cores, over the 5-minute budget of the default run
+@pytest.mark.faults  # opt-in: about 5 minutes on two idle cores, over the default run's budget
 @pytest.mark.parametrize("kind", KINDS_OF_RUN)
 @pytest.mark.parametrize("version_key", sorted(VERSIONS))
 def test_every_position_recovers(tmp_path: Path, version_key: str, kind: str) -> None:
