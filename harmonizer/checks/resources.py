@@ -30,10 +30,9 @@ from harmonizer.checks.domains import Finding, check_domain, field_problem
 from harmonizer.checks.fieldindex import FieldIndex
 from harmonizer.checks.names import automation_domain_names, server_action_names
 from harmonizer.checks.negated_paths import literal_domain, negated_path_leaf, sixteen_search
+from harmonizer.kinds.automation import TIME_TRIGGERS  # rules Odoo runs by searching their records
 
 Found = list[tuple[str, Finding]]
-#: Triggers whose rule Odoo runs by searching its records with the filter domain.
-TIME_TRIGGERS = frozenset({"on_time", "on_time_created", "on_time_updated"})
 
 
 def _fields(body: Mapping[str, Any], key: str, model: Any, index: FieldIndex) -> Found:

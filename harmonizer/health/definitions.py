@@ -18,7 +18,6 @@ from typing import Any
 from harmonizer.model import DesiredState
 from harmonizer.policy.health import HealthThresholds, thresholds_of
 
-TIME_TRIGGERS = frozenset({"on_time", "on_time_created", "on_time_updated"})
 _DELAY_HOURS = {"minutes": 1 / 60, "hour": 1, "day": 24, "month": 730}
 DRAFT_STATES = ["draft", "sent"]
 

@@ -31,9 +31,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from harmonizer.errors import OdooError, TransportError
+from harmonizer.kinds.automation import TIME_TRIGGERS
 from harmonizer.odoo.reader import OdooReader
 
-from .definitions import TIME_TRIGGERS, AutomationDef, Definitions, draft_domain
+from .definitions import AutomationDef, Definitions, draft_domain
 from .model import (
     AGE_BUCKETS,
     ApprovalHealth,

@@ -42,7 +42,7 @@ Trigger = Literal[
     "on_unarchive", "on_create_or_write", "on_create", "on_write", "on_unlink", "on_change", "on_time",
     "on_time_created", "on_time_updated", "on_message_received", "on_message_sent", "on_webhook",
 ]
-TIME_TRIGGERS = {"on_time", "on_time_created", "on_time_updated"}
+TIME_TRIGGERS = frozenset({"on_time", "on_time_created", "on_time_updated"})
 #: The triggers Odoo 16.0 knows.
 TRIGGERS_16 = frozenset({"on_create", "on_write", "on_create_or_write", "on_unlink", "on_change", "on_time"})
 #: Triggers whose empty trigger fields Odoo 18.0 fills from the filter domain.

@@ -136,18 +136,13 @@ class Planner:
     def _unchanged_facts(self, resource: Resource) -> _Unchanged | None:
         """What ``_unchanged`` needs, kept beside the resource: an owned kind whose every field
         the body names has a pure canonical value (``kinds.canonical.pure_body``); else None."""
-        memo = getattr(resource, "__dict__", None)
-        if memo is None:
-            return None
-        table = memo.setdefault(_UNCHANGED, {})
-        if self.major in table:
-            return table[self.major]  # type: ignore[no-any-return]
+        return beside(resource, _UNCHANGED, self.major, lambda: self._compute_unchanged_facts(resource))
+
+    def _compute_unchanged_facts(self, resource: Resource) -> _Unchanged | None:
         kind, _body, maps, deps, source = self._facts(resource)
         wanted = pure_body(kind, resource, self.major) if kind.owned else None
-        found = None if wanted is None else (kind, deps, source, tuple(
+        return None if wanted is None else (kind, deps, source, tuple(
             (fmap.field, fmap.vtype, wanted[fmap.key]) for fmap in maps if fmap.key in wanted and not fmap.create_only))
-        table[self.major] = found
-        return found
 
     def _unchanged(self, resource: Resource) -> Change | None:
         """The NOOP ``_change`` gives an owned resource whose record exists and whose compared
