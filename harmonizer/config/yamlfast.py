@@ -15,6 +15,7 @@ positions (``lc``) are ruamel's. Rules:
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -22,24 +23,21 @@ from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 #: Returned when a document must be read by ruamel.
 NOT_FAST: Any = object()
-#: PyYAML and its libyaml loader, imported on first use (None: not installed).
-_LIBYAML: list[tuple[Any, Any] | None] = []
 
 
 class _Unsupported(Exception):
     """A feature this reader leaves to ruamel."""
 
 
+@functools.cache
 def _libyaml() -> tuple[Any, Any] | None:
-    if not _LIBYAML:
-        try:  # PyYAML with libyaml; without it every document is read by ruamel
-            import yaml
-            from yaml import CSafeLoader  # type: ignore[attr-defined]
-        except ImportError:  # pragma: no cover - depends on the installation
-            _LIBYAML.append(None)
-        else:
-            _LIBYAML.append((yaml, CSafeLoader))
-    return _LIBYAML[0]
+    """PyYAML and its libyaml loader, imported on first use (None: not installed)."""
+    try:  # PyYAML with libyaml; without it every document is read by ruamel
+        import yaml
+        from yaml import CSafeLoader  # type: ignore[attr-defined]
+    except ImportError:  # pragma: no cover - depends on the installation
+        return None
+    return yaml, CSafeLoader
 
 
 def load(text: str, yaml: YAML) -> Any:

@@ -17,6 +17,7 @@ Rules:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -61,23 +62,21 @@ def parse_yaml(text: str, shown: str) -> Any:
 
 #: The code that reads a document (a kept document was read by the same code).
 _READER_CODE = (Path(__file__), Path(yamlfast.__file__))
-_PARSERS: list[str] = []
 
 
+@functools.cache
 def _parsers() -> str:
     """ruamel's version and which PyYAML (its file's size and time) parse documents."""
-    if not _PARSERS:
-        import importlib.util
+    import importlib.util
 
-        try:
-            spec = importlib.util.find_spec("yaml")
-            origin = spec.origin if spec is not None else None
-            info = os.stat(origin) if origin else None
-            pyyaml = f"{origin} {info.st_size} {info.st_mtime_ns}" if info else "none"
-        except (ImportError, ValueError, OSError):
-            pyyaml = "unknown"
-        _PARSERS.append(f"ruamel.yaml {ruamel_version}; pyyaml {pyyaml}")
-    return _PARSERS[0]
+    try:
+        spec = importlib.util.find_spec("yaml")
+        origin = spec.origin if spec is not None else None
+        info = os.stat(origin) if origin else None
+        pyyaml = f"{origin} {info.st_size} {info.st_mtime_ns}" if info else "none"
+    except (ImportError, ValueError, OSError):
+        pyyaml = "unknown"
+    return f"ruamel.yaml {ruamel_version}; pyyaml {pyyaml}"
 
 
 def _parse(text: str, shown: str) -> Any:
