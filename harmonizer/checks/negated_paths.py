@@ -19,7 +19,6 @@ searching its records with its domain (``checks.resources`` refuses such a time 
 
 from __future__ import annotations
 
-import ast
 from typing import Any
 
 #: Operators 16.0's search replaces by their opposite under a ``'!'``.
@@ -49,14 +48,3 @@ def sixteen_search(leaf: tuple[Any, ...]) -> str:
     return (f"Odoo 16.0 searches '!', {leaf!r} as {(field, OPPOSITE_16[operator], value)!r} (some related "
             f"record differs), not as none matching; write '!', ('{field}', '=like', {value!r}) to have every "
             "version read it alike")
-
-
-def literal_domain(text: Any) -> list[Any] | None:
-    """A domain text as data (None: not literal, e.g. it reads ``uid`` or ``context_today()``)."""
-    if not isinstance(text, str) or not text.strip():
-        return None
-    try:
-        value = ast.literal_eval(text.strip())
-    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-        return None
-    return list(value) if isinstance(value, list | tuple) else None

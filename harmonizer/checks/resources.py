@@ -29,8 +29,8 @@ from harmonizer.checks.code import check_code
 from harmonizer.checks.domains import Finding, check_domain, field_problem
 from harmonizer.checks.fieldindex import FieldIndex
 from harmonizer.checks.names import automation_domain_names, server_action_names
-from harmonizer.checks.negated_paths import literal_domain, negated_path_leaf, sixteen_search
-from harmonizer.kinds.automation import TIME_TRIGGERS  # rules Odoo runs by searching their records
+from harmonizer.checks.negated_paths import negated_path_leaf, sixteen_search
+from harmonizer.kinds.automation import TIME_TRIGGERS, literal_domain  # time rules: Odoo runs them by searching
 
 Found = list[tuple[str, Finding]]
 

@@ -10,11 +10,11 @@ schedules an activity that an escalation rule watches (``activity_ids.summary``)
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from harmonizer.kinds.automation import literal_domain
 from harmonizer.model import DesiredState
 from harmonizer.policy.health import HealthThresholds, thresholds_of
 
@@ -62,19 +62,6 @@ class Definitions:
         return tuple(a for a in self.automations if a.role == "block")
 
 
-def parse_domain(text: Any) -> list[Any] | None:
-    """A stored domain's literal text as a list (None when it is not a plain literal)."""
-    if isinstance(text, list):
-        return text
-    if not isinstance(text, str) or not text.strip():
-        return []
-    try:
-        value = ast.literal_eval(text)
-    except (ValueError, SyntaxError):
-        return None
-    return list(value) if isinstance(value, list | tuple) else None
-
-
 def definitions(desired: DesiredState, major: int) -> Definitions:
     """What to watch at a site running Odoo ``major`` (resources of other versions left out)."""
     resources = {a: r for a, r in desired.resources.items() if r.on_version(major)}
@@ -93,7 +80,7 @@ def definitions(desired: DesiredState, major: int) -> Definitions:
         automations.append(AutomationDef(
             address=res.address, xmlid=f"automation__{res.name}", name=str(body.get("name") or res.name),
             model=str(body.get("model") or ""), trigger=str(body.get("trigger") or ""), role=role,
-            domain=parse_domain(body.get("filter_domain")), date_field=body.get("date_field"), actions=names,
+            domain=literal_domain(body.get("filter_domain")), date_field=body.get("date_field"), actions=names,
             summaries=tuple(str(actions[n]["activity_summary"]) for n in names
                             if (actions.get(n) or {}).get("type") == "next_activity"
                             and actions[n].get("activity_summary")),
@@ -131,7 +118,7 @@ def _watched_summaries(resources: Mapping[str, Any]) -> set[str]:
     for res in resources.values():
         if res.kind != "automation":
             continue
-        for leaf in parse_domain(res.body.get("filter_domain")) or []:
+        for leaf in literal_domain(res.body.get("filter_domain")) or []:
             if isinstance(leaf, list | tuple) and len(leaf) == 3 and leaf[0] == "activity_ids.summary":
                 out.add(str(leaf[2]))
     return out

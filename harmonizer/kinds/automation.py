@@ -49,14 +49,27 @@ TRIGGERS_16 = frozenset({"on_create", "on_write", "on_create_or_write", "on_unli
 DOMAIN_FILLED = frozenset({"on_create_or_write"})
 
 
+def literal_domain(text: Any) -> list[Any] | None:
+    """A filter domain as data: its literal text as a list, a list as itself, no text as ``[]``
+    (every record); None when the text is not a plain literal (it reads ``uid`` or
+    ``context_today()``, or does not parse)."""
+    if isinstance(text, list | tuple):
+        return list(text)
+    if text is None or text is False or (isinstance(text, str) and not text.strip()):
+        return []
+    if not isinstance(text, str):
+        return None
+    try:
+        value = ast.literal_eval(text.strip())
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None
+    return list(value) if isinstance(value, list | tuple) else None
+
+
 def domain_field_names(domain: str | None) -> list[str]:
     """Field names (first path part) of a domain string's leaves, in order, once each."""
-    try:
-        parsed = ast.literal_eval(domain) if domain else []
-    except (ValueError, SyntaxError):
-        return []
     out: list[str] = []
-    for leaf in parsed if isinstance(parsed, list | tuple) else []:
+    for leaf in literal_domain(domain) or []:
         if isinstance(leaf, list | tuple) and len(leaf) == 3 and isinstance(leaf[0], str):
             name = leaf[0].split(".")[0]
             if name not in out:
