@@ -4,7 +4,9 @@
 few thousand rows spent most of a plan's client CPU there. An answer laid out the way
 Python's marshaller (which Odoo uses) writes it is rewritten as JSON by a fixed series of
 byte replacements on its tags (C speed; content never holds ``<``, so a tag can only be a
-tag) and parsed by ``json``: about four times less CPU. Rules:
+tag) and parsed by ``json``: about four times less CPU. A read's answer (an array of structs,
+most of what a plan reads) is first offered to ``xmlrpc_rows``, which decodes it in one
+regular-expression pass, about three times faster still. Rules:
 - Only a one-parameter ``methodResponse`` in that layout, whose values are int, boolean,
   string, double, nil, array and struct, is decoded here. Anything else (a fault, i4/i8,
   dateTime, base64, a value without a type, a character reference, CDATA, a comment, a
@@ -27,11 +29,18 @@ import re
 import xmlrpc.client
 from typing import Any
 
+from harmonizer.odoo.xmlrpc_rows import rows
+
 #: The XML declarations this decoder reads (what Python's marshaller writes, and its utf-8 forms).
-_HEAD = re.compile(rb"""^<\?xml version=(['"])1\.0\1(?: encoding=(['"])utf-8\2)?\?>[ \t\n]*""", re.IGNORECASE)
+#: (XML is case-sensitive: only the encoding's name may be in any case.)
+_HEAD = re.compile(rb"""<\?xml version=(['"])1\.0\1(?: encoding=(['"])(?i:utf-8)\2)?\?>[ \t\n]*""")
 #: The answer's frame as marshallers write it, line breaks included.
 _PREFIX = b"<methodResponse>\n<params>\n<param>\n"
-_SUFFIX = b"</param>\n</params>\n</methodResponse>"
+#: Its end: XML white space (but the carriage return) between and after the last closing tags is
+#: nothing to ``xmlrpc.client`` (Odoo 18 and later write a blank line before the last one).
+_SUFFIX = re.compile(rb"</param>\n</params>[ \t\n]*</methodResponse>[ \t\n]*")
+#: How far from the end ``_SUFFIX`` is looked for (more white space than that: the standard decoder).
+_SUFFIX_REACH = 96
 #: Scalar texts JSON would read otherwise than ``xmlrpc.client`` (each searched only when its
 #: tag occurs at all). A value without a type (or i4, i8, dateTime...), a comment, CDATA or a
 #: processing instruction needs no search: no rewrite removes it, so a ``<`` is left and the
@@ -88,11 +97,13 @@ def _as_json(body: bytes) -> bytes | None:
     head = _HEAD.match(body)
     if head is not None:
         body = body[head.end():]
-    body = body.rstrip()
-    if not (body.startswith(_PREFIX) and body.endswith(_SUFFIX)):
+    suffix = _SUFFIX.search(body, max(0, len(body) - _SUFFIX_REACH))
+    if suffix is None or suffix.end() != len(body) or not body.startswith(_PREFIX):
         return None
-    body = body[len(_PREFIX):len(body) - len(_SUFFIX)]
-    if b"\r" in body or (b"<int>" in body and _UNSURE_INT.search(body)) or (
+    body = body[len(_PREFIX):suffix.start()]
+    if b"\xef" in body and (b"\xef\xbf\xbe" in body or b"\xef\xbf\xbf" in body):
+        return None  # U+FFFE, U+FFFF: characters XML forbids (one byte is found much faster than three)
+    if b"\r" in body or b"]]>" in body or (b"<int>" in body and _UNSURE_INT.search(body)) or (
             b"<double>" in body and any(p.search(body) for p in _UNSURE_DOUBLE)):
         return None
     entities = b"&" in body
@@ -144,10 +155,13 @@ def _rewritten(piece: bytes, tally: list[int]) -> bytes:
 
 def loads(body: bytes) -> tuple[tuple[Any, ...], str | None]:
     """``xmlrpc.client.loads(body)`` for an answer (same values, faults and errors)."""
+    found = rows(body)
+    if found is not None:
+        return (found,), None
     text = _as_json(body)
     if text is not None:
         try:
-            return (json.loads(text),), None
+            return (json.loads(text.decode()),), None  # strict UTF-8 (json would let surrogates pass)
         except ValueError:
             pass
     return xmlrpc.client.loads(body)

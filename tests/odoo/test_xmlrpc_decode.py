@@ -4,52 +4,11 @@ from __future__ import annotations
 
 import random
 import xmlrpc.client
-from typing import Any
 
 import pytest
+from xmlrpc_samples import answer, damaged, outcome, random_value
 
 from harmonizer.odoo.xmlrpc_decode import _PIECE, _as_json, loads
-
-TEXTS = ["a", "Z", " ", '"', "\\", "<", ">", "&", "&amp;", "\n", "\t", "é", "€", '"x":', "</value>", ",]", "{", "}",
-         "[", "]", "null", "1", "\u2028", "</string>"]
-
-
-def random_value(rnd: random.Random, depth: int = 0) -> Any:
-    choice = rnd.randint(0, 9 if depth < 3 else 5)
-    if choice == 0:
-        return rnd.randint(-2**31 + 1, 2**31 - 1)
-    if choice == 1:
-        return rnd.random() * rnd.choice([1, 1e20, 1e-20, -3])
-    if choice == 2:
-        return rnd.choice([True, False])
-    if choice == 3:
-        return None
-    if choice in (4, 5):
-        return "".join(rnd.choice(TEXTS) for _ in range(rnd.randint(0, 6)))
-    if choice in (6, 7):
-        return [random_value(rnd, depth + 1) for _ in range(rnd.randint(0, 4))]
-    return {"".join(rnd.choice(TEXTS) for _ in range(rnd.randint(0, 3))): random_value(rnd, depth + 1)
-            for _ in range(rnd.randint(0, 4))}
-
-
-def answer(value: Any) -> bytes:
-    return xmlrpc.client.dumps((value,), methodresponse=True, allow_none=True).encode()
-
-
-def typed(value: Any) -> Any:
-    """``value`` with every scalar's type (1, 1.0 and True are different answers)."""
-    if isinstance(value, dict):
-        return {key: typed(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [type(value).__name__, *(typed(item) for item in value)]
-    return (type(value).__name__, str(value) if isinstance(value, xmlrpc.client.DateTime) else value)
-
-
-def outcome(body: bytes, decode: Any) -> tuple[Any, ...]:
-    try:
-        return ("ok", typed(decode(body)))
-    except Exception as exc:  # the same exception type and text as the standard decoder
-        return ("error", type(exc).__name__, str(exc))
 
 
 def test_random_answers_decode_as_the_standard_library_does() -> None:
@@ -119,33 +78,6 @@ def test_long_answers_cut_in_pieces_decode_as_the_standard_library_does() -> Non
         assert outcome(body, loads) == outcome(body, xmlrpc.client.loads)
 
 
-def _damaged(body: bytes, rnd: random.Random) -> bytes:
-    """``body`` with one random damage: bytes cut out, a tag dropped, doubled or renamed, a
-    stray character, a closing tag swapped for another."""
-    tags = [m for m in range(len(body)) if body[m:m + 1] == b"<"]
-    start = rnd.choice(tags) if tags and rnd.random() < 0.7 else rnd.randrange(len(body))
-    end = body.find(b">", start) + 1 or start + 1
-    tag = body[start:end]
-    choice = rnd.randint(0, 6)
-    if choice == 0:
-        return body[:start] + body[start + rnd.randint(1, 40):]
-    if choice == 1:
-        return body[:start] + body[end:]
-    if choice == 2:
-        return body[:start] + tag + tag + body[end:]
-    if choice == 3:
-        other = rnd.choice([b"<string>", b"</string>", b"<int>", b"</int>", b"<value>", b"</value>", b"<nil/>",
-                            b"<name>", b"</name>", b"<member>", b"</member>", b"<data>", b"</data>", b"</struct>",
-                            b"<boolean>", b"</boolean>", b"<double>", b"</double>", b"<array>", b"</array>", b""])
-        return body[:start] + other + body[end:]
-    if choice == 4:
-        return body[:start] + rnd.choice([b"<", b">", b"&", b'"', b"\\", b"\n", b"x", b"1", b"-", b"]", b"}", b","]) \
-            + body[start:]
-    if choice == 5:
-        return body[:start] + tag.replace(b"/", b"") + body[end:]
-    return body[:start] + body[end:end + rnd.randint(0, 30)] + tag + body[end + 30:]
-
-
 def test_damaged_answers_fail_or_decode_as_the_standard_library_does() -> None:
     """A damaged answer the fast path cannot be sure of goes to the standard decoder: same
     values, or the same error, never a value the standard decoder would not give."""
@@ -153,5 +85,33 @@ def test_damaged_answers_fail_or_decode_as_the_standard_library_does() -> None:
     for _ in range(3000):
         value = random_value(rnd) if rnd.random() < 0.5 else [
             {"id": i, "name": random_value(rnd), "m2o": [i, "x"], "flag": True, "none": None} for i in range(3)]
-        body = _damaged(answer(value), rnd)
+        body = damaged(answer(value), rnd)
         assert outcome(body, loads) == outcome(body, xmlrpc.client.loads), body
+
+
+@pytest.mark.parametrize("head,tail", [
+    (b"<?XML version='1.0'?>\n", b"\n"), (b"<?xml VERSION='1.0'?>\n", b"\n"),
+    (b"<?xml version='1.0' ENCODING='utf-8'?>\n", b"\n"), (b"<?xml version='1.0' encoding='UTF-8'?>\n", b"\n"),
+    (b"<?xml version=\"1.0\"?>\n", b"\n"), (b"", b"\n\x0b"), (b"", b"\n\x0c"), (b"", b" \t\n\n"),
+])
+def test_declarations_and_trailing_characters_as_the_standard_library_reads_them(head: bytes, tail: bytes) -> None:
+    """XML is case-sensitive (but for an encoding's name), and only white space may follow the document."""
+    body = head + b"<methodResponse>\n<params>\n<param>\n<value><int>1</int></value>\n</param>\n</params>\n" \
+        b"</methodResponse>" + tail
+    assert outcome(body, loads) == outcome(body, xmlrpc.client.loads)
+
+
+def test_odoo_18_frame_takes_the_fast_path() -> None:
+    """Odoo 18 and later write a blank line before ``</methodResponse>``: nothing to the standard decoder."""
+    body = b'<?xml version="1.0"?>\n<methodResponse>\n<params>\n<param>\n<value><array><data>\n' \
+        b"<value><int>7</int></value>\n</data></array></value>\n</param>\n</params>\n\n</methodResponse>\n"
+    assert _as_json(body) is not None
+    assert outcome(body, loads) == outcome(body, xmlrpc.client.loads) == (
+        "ok", ["tuple", ["tuple", ["list", ("int", 7)]], ("NoneType", None)])
+
+
+@pytest.mark.parametrize("char", ["\ufffe", "\uffff", "\x0b", "\x1f", "\x00"])
+def test_characters_xml_forbids_fail_as_in_the_standard_library(char: str) -> None:
+    body = answer({"a": f"x{char}y", "b": [1, 2]})
+    assert outcome(body, loads) == outcome(body, xmlrpc.client.loads)
+    assert outcome(body, loads)[0] == "error"
