@@ -1,13 +1,12 @@
 """Fixtures of the fault-injection suite: scenarios built once per session, instant retry
-pauses, the project parsed once per content, and the summary line at the end of the run."""
+pauses and the project parsed once per content (the count line at the end of the run: ``fault_tally``)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
 
 import pytest
-from harness import TALLY, Scenario, build_scenario
+from harness import Scenario, build_scenario
 from quick import fast
 
 from harmonizer.odoo import register_sandbox, unregister_sandbox
@@ -42,9 +41,3 @@ def fault_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable
     for item in built.values():
         item.server.close()
 
-
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    line = TALLY.summary()
-    if line:
-        terminalreporter.write_sep("=", "fault injection")
-        terminalreporter.write_line(line)

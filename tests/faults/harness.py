@@ -302,49 +302,6 @@ def finish_case(scenario: Scenario, mode: str, position: int, first: Run) -> Cas
                       duplicates=len(integrity.duplicates), locks=integrity.locks)
 
 
-@dataclass
-class Tally:
-    """Counts for the suite's summary line (filled by the tests, printed at the session's end)."""
-
-    positions: dict[str, int] = field(default_factory=dict)
-    modes: set[str] = field(default_factory=set)
-    cases: int = 0
-    failures: int = 0
-    duplicates: int = 0
-    locks: int = 0
-    recovered_in_run: int = 0
-    extra: list[str] = field(default_factory=list)
-    #: Wall and CPU seconds (this process and its case processes) of the matrix's scenarios.
-    wall: float = 0.0
-    cpu: float = 0.0
-
-    def add(self, scenario: str, positions: int, result: CaseResult) -> None:
-        self.positions[scenario] = positions
-        self.modes.add(result.mode)
-        self.cases += 1
-        self.failures += bool(result.problems)
-        self.duplicates += result.duplicates
-        self.locks += result.locks
-        self.recovered_in_run += result.recovered_in_run
-
-    def summary(self) -> str | None:
-        if not self.cases:
-            return None
-        outcome = "all recovered" if not self.failures else f"{self.failures} NOT recovered"
-        total = sum(self.positions.values())
-        lines = [f"{total} fault positions × {len(self.modes)} modes × {len(self.positions)} scenarios: "
-                 f"{outcome}, {self.duplicates} duplicates, {self.locks} locks left "
-                 f"({self.cases} faulted runs, {self.recovered_in_run} finished by themselves; positions per "
-                 f"scenario: {', '.join(f'{k} {v}' for k, v in self.positions.items())})"]
-        if self.wall:
-            lines.append(f"{self.cases} faulted runs, each followed by its own rerun and checks: {self.wall:.0f} s "
-                         f"wall, {self.cpu:.0f} s CPU with the case processes ({workers()} at a time)")
-        return "\n".join(lines + self.extra)
-
-
-TALLY = Tally()
-
-
 def describe(results: list[CaseResult]) -> str:
     failing = [r for r in results if r.problems]
     return "\n".join(f"  position {r.position} ({r.call}), {r.mode}: {'; '.join(r.problems)}" for r in failing[:25])

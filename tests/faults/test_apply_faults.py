@@ -10,11 +10,11 @@ import os
 import pickle
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-from harness import KINDS_OF_RUN, MODES, TALLY, VERSIONS, CaseResult, cpu_seconds, describe
+from fault_tally import Tally, record, timed
+from harness import KINDS_OF_RUN, MODES, VERSIONS, CaseResult, cpu_seconds, describe, workers
 
 import harmonizer
 
@@ -40,15 +40,15 @@ def run_scenario_process(version_key: str, kind: str, base: Path) -> tuple[str, 
 @pytest.mark.faults  # opt-in: about 5 minutes on two idle cores, over the default run's budget
 @pytest.mark.parametrize("kind", KINDS_OF_RUN)
 @pytest.mark.parametrize("version_key", sorted(VERSIONS))
-def test_every_position_recovers(tmp_path: Path, version_key: str, kind: str) -> None:
-    started, cpu = time.monotonic(), cpu_seconds()  # the scenario's setup counts too
-    name, positions, results = run_scenario_process(version_key, kind, tmp_path)
-    TALLY.wall += time.monotonic() - started
-    TALLY.cpu += cpu_seconds() - cpu
+def test_every_position_recovers(request: pytest.FixtureRequest, tmp_path: Path, version_key: str, kind: str) -> None:
+    tally = Tally()  # this scenario's counts, added up over the session by ``fault_tally``
+    with timed(tally, workers(), cpu_seconds):  # the scenario's setup counts too
+        name, positions, results = run_scenario_process(version_key, kind, tmp_path)
     assert positions > 0
     assert len(results) == positions * len(MODES)
     assert {(r.position, r.mode) for r in results} == {(n, m) for n in range(1, positions + 1) for m in MODES}
     for result in results:
-        TALLY.add(name, positions, result)
+        tally.add(name, positions, result)
+    record(request, tally)
     failing = [r for r in results if r.problems]
     assert not failing, f"{name}: {len(failing)} of {len(results)} cases did not recover:\n{describe(results)}"

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from harness import REPO, TALLY, Signature, inspect_database
+from fault_tally import Tally, record
+from harness import REPO, Signature, inspect_database
 
 from harmonizer.cli import main
 from harmonizer.odoo import register_sandbox, unregister_sandbox
@@ -130,12 +131,13 @@ def test_east_server_down_mid_wave_then_the_rollout_resumes(wave: Wave) -> None:
 
 
 @pytest.mark.faults
-def test_east_server_down_at_every_position_of_the_wave(wave: Wave) -> None:
+def test_east_server_down_at_every_position_of_the_wave(request: pytest.FixtureRequest, wave: Wave) -> None:
     failing = {}
     for position in range(1, wave.positions + 1):
         problems = _down_at(wave, position)
         if problems:
             failing[position] = problems
-    TALLY.extra.append(f"rollout wave of 3 sites (2 sharing a database), east's server down at each of its "
-                       f"{wave.positions} request positions: {wave.positions - len(failing)} resumed and converged")
+    record(request, Tally(extra=[f"rollout wave of 3 sites (2 sharing a database), east's server down at each of "
+                                 f"its {wave.positions} request positions: {wave.positions - len(failing)} resumed "
+                                 f"and converged"]))
     assert not failing, "\n".join(f"  down at {n}: {'; '.join(p)}" for n, p in list(failing.items())[:20])
