@@ -97,10 +97,10 @@ def test_missing_password_variable(run, project: Path) -> None:
 
 def test_unreachable_server(run, project: Path) -> None:
     with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]  # closed again when the block ends: nobody listens there
-    _real_site(project, f"http://127.0.0.1:{port}")
-    line = _one_line_error(run("plan", "site=remote", env={"WH9_PASSWORD": "s3cret-value"}))
+        sock.bind(("127.0.0.1", 0))  # held, never listening: refused, and no other process can take it meanwhile
+        port = sock.getsockname()[1]
+        _real_site(project, f"http://127.0.0.1:{port}")
+        line = _one_line_error(run("plan", "site=remote", env={"WH9_PASSWORD": "s3cret-value"}))
     assert "remote" in line and "cannot reach" in line
     assert "s3cret-value" not in line
 

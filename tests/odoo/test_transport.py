@@ -146,11 +146,11 @@ def test_a_connection_closed_while_idle_is_replaced_before_sending(scripted: Mak
 
 def test_unreachable_server() -> None:
     with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]  # nothing listens on it once closed
-    settings = _settings(f"http://127.0.0.1:{port}", retries=1)
-    with pytest.raises(TransportError) as caught:
-        connect(settings)
+        sock.bind(("127.0.0.1", 0))  # held, never listening: refused, and no other process can take it meanwhile
+        port = sock.getsockname()[1]
+        settings = _settings(f"http://127.0.0.1:{port}", retries=1)
+        with pytest.raises(TransportError) as caught:
+            connect(settings)
     assert str(caught.value).startswith(f"cannot reach http://127.0.0.1:{port}: connection refused")
     assert not caught.value.may_have_committed
 
