@@ -62,12 +62,16 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_for(port: int, timeout: float = 60.0) -> None:
+def wait_for(port: int, process: subprocess.Popen | None = None, timeout: float = 60.0) -> bool:
+    """True once something listens on ``port``; False if ``process`` (the server meant to)
+    ended first, e.g. because another process took the port after ``free_port`` let it go."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         with socket.socket() as sock:
             if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
+                return True
+        if process is not None and process.poll() is not None:
+            return False
         time.sleep(0.05)
     raise SystemExit(f"the stand-in on port {port} did not start")
 
@@ -105,6 +109,12 @@ class Served:
         return cpu
 
 
+def _serve_on(project: Path, home: Path, port: int, env: dict[str, str]) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "harmonizer.cli", "--project", str(project), "sandbox", "serve",
+                             "--home", str(home), "--port", str(port)],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def serve(tmp: Path, project: Path, seed_home: Path, seed: str, databases: list[str], groups: int,
           latency: float) -> Served:
     """Start ``groups`` server processes (round-robin over ``databases``, each a copy of ``seed``),
@@ -117,12 +127,17 @@ def serve(tmp: Path, project: Path, seed_home: Path, seed: str, databases: list[
         members = databases[group::groups]
         for name in members:
             copy_database(seed_home, seed, home, name)
-        port = free_port()
-        served.processes.append(subprocess.Popen(
-            [sys.executable, "-m", "harmonizer.cli", "--project", str(project), "sandbox", "serve",
-             "--home", str(home), "--port", str(port)],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        served.processes.append(_serve_on(project, home, port := free_port(), env))
         served.port_of.update({name: port for name in members})
-    for port in sorted(set(served.port_of.values())):
-        wait_for(port)
+    for group in range(groups):  # all start at once, then each is waited for
+        members = databases[group::groups]
+        restarts = 0
+        while not wait_for(served.port_of[members[0]], served.processes[group]):
+            # it ended before listening: another process took the port after free_port let it go
+            served.processes[group].wait()
+            if restarts == 2:
+                raise SystemExit(f"the stand-in of {', '.join(members)} ended before listening, three times")
+            restarts += 1
+            served.processes[group] = _serve_on(project, tmp / f"home-{group}", port := free_port(), env)
+            served.port_of.update({name: port for name in members})
     return served
