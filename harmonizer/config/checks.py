@@ -21,7 +21,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from harmonizer.config.overrides import check_overrides
+from harmonizer.config.overrides import check_overrides, template_references
 from harmonizer.config.render import RenderedResource
 from harmonizer.config.site import Site
 from harmonizer.config.template import RawResource, Template
@@ -102,7 +102,7 @@ def check_references(resources: Mapping[str, Resource], raws: Mapping[str, RawRe
     errors: list[ConfigError] = []
     for address, resource in resources.items():
         raw = raws.get(address)
-        for ref in KINDS[resource.kind].references(resource.body):
+        for ref in template_references(resource):
             where = (_reference_location(raw, ref.key, ref.target) if raw is not None
                      else resource.location_of(ref.key))
             target = resources.get(ref.target)

@@ -29,9 +29,20 @@ from harmonizer.config.site import Site
 from harmonizer.config.template import RawResource, Template, is_mandatory
 from harmonizer.config.yamlio import line_of
 from harmonizer.errors import ConfigError, Location
+from harmonizer.kinds.base import Reference
 from harmonizer.kinds.registry import KINDS
+from harmonizer.memo import beside
 from harmonizer.model import Exclusion, Resource
 from harmonizer.policy import BLOCKS
+
+#: Beside a rendered resource: its references (``template_references``).
+_REFERENCES = "_template_references"
+
+
+def template_references(resource: Resource) -> list[Reference]:
+    """What a rendered resource's body refers to (its kind's ``references``, as the template
+    checks read them), kept beside the resource: the sites rendering it share it. Read, never change."""
+    return beside(resource, _REFERENCES, None, lambda: KINDS[resource.kind].references(resource.body))
 
 
 def check_overrides(site: Site, template: Template) -> list[ConfigError]:
@@ -118,10 +129,12 @@ def check_template_to_local(resources: Mapping[str, Resource], raws: Mapping[str
                             site: str) -> list[ConfigError]:
     """Template resources may not refer to a site's own resources (other sites do not have them)."""
     errors: list[ConfigError] = []
+    if not any(resource.local for resource in resources.values()):
+        return errors  # no site-local resource to refer to
     for address, resource in resources.items():
         if resource.local:
             continue
-        for ref in KINDS[resource.kind].references(resource.body):
+        for ref in template_references(resource):
             target = resources.get(ref.target)
             if target is not None and target.local:
                 raw = raws.get(address)
@@ -158,8 +171,8 @@ def apply_exclusions(site: Site, template: Template, rendered: Mapping[str, Rend
 def _still_referenced(template: Template, site: Site, kept: Mapping[str, RenderedResource],
                       excluded: Mapping[str, Exclusion]) -> list[ConfigError]:
     users: dict[str, list[str]] = {}
-    for address, item in kept.items():
-        for ref in KINDS[item.resource.kind].references(item.resource.body):
+    for address, item in kept.items() if excluded else ():
+        for ref in template_references(item.resource):
             if ref.target in excluded:
                 users.setdefault(excluded[ref.target].target, []).append(address)
     # An escalation rule escalating a matrix approval rule needs that rule.

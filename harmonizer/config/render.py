@@ -169,6 +169,8 @@ class BodyRenderer:
         """What a resource's render depends on: the values (and secrecy) of the names it reads.
         None: not reusable (a scalar that does not parse: its error is reported each time)."""
         names = _raw_names(raw)
+        if not names:
+            return (self._variables, ())  # what the general case gives for a resource reading no name
         if "\0unparsable" in names:
             return None
         context = self.context

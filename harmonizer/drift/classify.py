@@ -65,12 +65,12 @@ def classify(desired: DesiredState, standard: DesiredState, live: LiveSnapshot, 
     changes = {c.address: c for c in plan.changes}
     off = {resource.address for resource in desired if not resource.on_version(live.major)}
     out = []
+    standards = standard.resources
     for resource in desired:
-        if resource.address in off:
+        address = resource.address
+        if off and address in off:
             continue
-        change = changes[resource.address]
-        std = standard.resources.get(resource.address)
-        found = _resource(resource, std, change, live, waivers, today, off)
+        found = _resource(resource, standards.get(address), changes[address], live, waivers, today, off)
         out.append(_as_local(found, resource) if resource.local else found)
     out.extend(_excluded(address, entry, changes.get(address), live, today)
                for address, entry in desired.excluded.items())
@@ -150,7 +150,7 @@ def _who(row: dict[str, Any] | None) -> tuple[str | None, str | None]:
     if not row:
         return None, None
     uid = row.get("write_uid")
-    who = str(uid[1]) if isinstance(uid, list | tuple) and len(uid) > 1 else (str(uid) if uid else None)
+    who = str(uid[1]) if isinstance(uid, (list, tuple)) and len(uid) > 1 else (str(uid) if uid else None)
     when = row.get("write_date")
     return who, (str(when) if when else None)
 

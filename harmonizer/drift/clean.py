@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from harmonizer.kinds.base import FieldMap, Kind
-from harmonizer.kinds.canonical import NOT_KEPT, exact, pure_values
+from harmonizer.kinds.canonical import NOT_KEPT, exact, plain_text, pure_values
 from harmonizer.kinds.values import UNREADABLE, same_or_not, show
 from harmonizer.memo import beside
 from harmonizer.model import Resource
@@ -41,17 +41,23 @@ class CleanFields:
     fields: tuple[FieldDrift, ...] | None
     #: The worst class of ``fields`` (the resource's class when they are its fields).
     cls: DriftClass = DriftClass.STANDARD
-    #: With ``fields``: each compared field's map and site value, in the same order.
-    compared: tuple[tuple[FieldMap, Any], ...] = ()
+    #: With ``fields``: each compared field's map and site value, and whether a live ``str``
+    #: compares with it by ``==`` (``kinds.canonical.plain_text``), in the same order.
+    compared: tuple[tuple[FieldMap, Any, bool], ...] = ()
 
     def holds(self, row: dict[str, Any], resolver: Resolver) -> bool:
         """Are all compared fields of live ``row`` exactly the site's (``fields`` is then the
         resource's classification)? False when there is no ``fields``."""
         if self.fields is None:
             return False
-        for fmap, value in self.compared:
+        for fmap, value, plain in self.compared:
+            raw = row.get(fmap.field)
+            if plain and type(raw) is str:
+                if raw != value:
+                    return False
+                continue
             try:
-                held = fmap.vtype.live(row.get(fmap.field), resolver)
+                held = fmap.vtype.live(raw, resolver)
             except UNREADABLE:
                 return False
             if not exact(held, value):
@@ -67,7 +73,8 @@ def clean_entries(kind: Kind, resource: Resource, std: Resource | None, major: i
         return None
     # the entry holds ``std``, so no other object can take its id while the entry is kept
     key = (type(kind), major, id(std))
-    found = memo.get(_MEMO, {}).get(key)  # what ``beside`` gives, without its call: once per resource and site
+    table = memo.get(_MEMO)  # what ``beside`` gives, without its call: once per resource and site
+    found = table.get(key) if table is not None else None
     if found is None:
         found = beside(resource, _MEMO, key, lambda: (std, _build(kind, resource, std, major)))
     return found[1]  # type: ignore[no-any-return]
@@ -85,7 +92,8 @@ def _build(kind: Kind, resource: Resource, std: Resource | None, major: int) -> 
     maps = kind.field_maps(major)
     fields = tuple(e[1] for e in found if e is not None)
     return CleanFields(entries, fields, worst([f.cls for f in fields]),
-                       tuple((maps[i], e[0]) for i, e in zip(compared, found, strict=True) if e is not None))
+                       tuple((maps[i], e[0], plain_text(maps[i].vtype, e[0]))
+                             for i, e in zip(compared, found, strict=True) if e is not None))
 
 
 def _entries(kind: Kind, resource: Resource, std: Resource | None, major: int) -> tuple[Entry | None, ...] | None:

@@ -14,6 +14,9 @@ neither the site's live state (the resolver) nor the rest of the body. Rules:
 - ``exact(a, b)``: two canonical values that are equal *and* display the same (same plain
   type, a float's sign of zero too). ``same`` is looser (``True == 1.0``); callers that reuse
   a display text for an equal live value check ``exact``.
+- ``plain_text(vtype, value)``: a live value that is exactly a ``str`` then compares with
+  ``value`` as ``==`` does, through ``live`` and ``same`` or ``exact`` alike (the callers skip
+  those calls for it; any other live value takes them).
 """
 
 from __future__ import annotations
@@ -34,6 +37,19 @@ _MEMO_BODY = "_canonical_bodies"
 #: A field without a kept value (not in the body, not pure, or its ``desired`` raised).
 NOT_KEPT: Any = object()
 _EXACT_TYPES = frozenset({str, int, bool, type(None)})
+
+
+#: ``live`` of the value types that read a non-empty string as that very string.
+_TEXT_LIVE = frozenset({Text.live, Selection.live})
+
+
+def plain_text(vtype: ValueType, value: Any) -> bool:
+    """Whether, for any live ``raw`` of type ``str``, ``raw == value`` is both
+    ``vtype.same(vtype.live(raw, resolver), value)`` and ``exact(vtype.live(raw, resolver), value)``:
+    ``value`` is a non-empty ``str`` and ``vtype`` reads a non-empty string as itself (and ``""``
+    as None) and compares by plain ``same``."""
+    kind = type(vtype)
+    return type(value) is str and value != "" and kind.live in _TEXT_LIVE and kind.same is ValueType.same
 
 
 def is_pure(vtype: ValueType) -> bool:

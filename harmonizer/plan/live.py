@@ -28,6 +28,8 @@ LOCK_KEY = "harmonizer.lock"
 #: Bound kinds on these models at this level manage the site's scope record itself.
 _SCOPE_LEVEL = {"res.company": Level.COMPANY, "stock.warehouse": Level.WAREHOUSE}
 NO_ARCHIVE_FILTER = {"active_test": False}
+#: The rows of a model not read (never written to).
+_NO_ROWS: dict[int, dict[str, Any]] = {}
 
 
 class ReadClient(Protocol):
@@ -80,7 +82,7 @@ class LiveSnapshot:
     def row(self, model: str, record_id: int | None) -> dict[str, Any] | None:
         if record_id is None:
             return None
-        return self.rows.get(model, {}).get(record_id)
+        return self.rows.get(model, _NO_ROWS).get(record_id)
 
 
 def split_site(name: str) -> tuple[str, str | None]:

@@ -25,7 +25,7 @@ from harmonizer.access.evaluate import evaluate
 from harmonizer.coupling.depends import reference
 from harmonizer.errors import SiteError
 from harmonizer.kinds.base import FieldMap, Kind
-from harmonizer.kinds.canonical import NOT_KEPT, pure_body, pure_values
+from harmonizer.kinds.canonical import NOT_KEPT, plain_text, pure_body, pure_values
 from harmonizer.kinds.refs import ResourceRefs, UnresolvedReference
 from harmonizer.kinds.registry import KINDS
 from harmonizer.kinds.values import show
@@ -44,8 +44,14 @@ _FACTS = "_plan_facts"
 _Facts = tuple[Kind, dict[str, Any], list[FieldMap], tuple[str, ...], str]
 #: Beside a resource: Odoo major -> its ``_Unchanged`` or None (see ``Planner._unchanged``).
 _UNCHANGED = "_plan_unchanged"
-#: (kind, dependencies, source, per compared field: (Odoo field, value type, canonical desired value)).
-_Unchanged = tuple[Kind, tuple[str, ...], str, tuple[tuple[str, Any, Any], ...]]
+#: (kind, dependencies, source, per compared field: (Odoo field, value type, canonical desired value,
+#: whether a live ``str`` compares by ``==``: ``kinds.canonical.plain_text``)).
+_Unchanged = tuple[Kind, tuple[str, ...], str, tuple[tuple[str, Any, Any, bool], ...]]
+_UNKNOWN = object()
+#: Beside a resource: (kind key, company id, warehouse id, site of a local one) -> its external ID.
+_XMLID = "_plan_xmlid"
+#: The rows of a model not read (never written to).
+_NO_ROWS: dict[int, dict[str, Any]] = {}
 
 
 def _text(kind: Kind, key: str, value: Any, secret: bool, major: int) -> str:
@@ -72,7 +78,11 @@ class Planner:
     def plan(self, *, url: str, database: str, odoo_version: str) -> SitePlan:
         off = [r for r in self.desired if not r.on_version(self.major)]
         self.off_version = {r.address for r in off}
-        kept = [self._change(r) for r in self.desired if r.address not in self.off_version]
+        if self.off_version:
+            kept = [self._change(r) for r in self.desired if r.address not in self.off_version]
+        else:  # a converged site's common case: most resources take ``_unchanged``'s few steps
+            unchanged = self._unchanged
+            kept = [unchanged(r) or self._change(r) for r in self.desired]
         changes = (self._ordered(kept) + [self._off_version(r) for r in off] + self._excluded()
                    + self._deletions())
         return SitePlan(
@@ -142,40 +152,51 @@ class Planner:
         kind, _body, maps, deps, source = self._facts(resource)
         wanted = pure_body(kind, resource, self.major) if kind.owned else None
         return None if wanted is None else (kind, deps, source, tuple(
-            (fmap.field, fmap.vtype, wanted[fmap.key]) for fmap in maps if fmap.key in wanted and not fmap.create_only))
+            (fmap.field, fmap.vtype, wanted[fmap.key], plain_text(fmap.vtype, wanted[fmap.key]))
+            for fmap in maps if fmap.key in wanted and not fmap.create_only))
 
     def _unchanged(self, resource: Resource) -> Change | None:
         """The NOOP ``_change`` gives an owned resource whose record exists and whose compared
         fields are all the same as the template's (marker unchanged), found in fewer steps;
-        None for anything else (``_change`` then works it out)."""
-        facts = self._unchanged_facts(resource)
+        None for anything else (``_change`` then works it out). Only when the site leaves
+        nothing out for its version (``plan`` calls it then)."""
+        table = resource.__dict__.get(_UNCHANGED)  # what ``_unchanged_facts`` gives, without its call
+        facts = table.get(self.major, _UNKNOWN) if table is not None else _UNKNOWN
+        if facts is _UNKNOWN:
+            facts = self._unchanged_facts(resource)
         if facts is None:
             return None
         kind, deps, source, compared = facts
-        owned = self.live.owned.get(resource.address)
+        live = self.live
+        owned = live.owned.get(resource.address)
         if owned is None or resource.prevent_destroy != owned.protected:
             return None
-        row = self.live.rows.get(kind.model, {}).get(owned.res_id)
+        row = live.rows.get(kind.model, _NO_ROWS).get(owned.res_id)
         if row is None:
             return None
         resolver = self.resolver
         try:
-            for field_name, vtype, after in compared:
-                if not vtype.same(vtype.live(row.get(field_name), resolver), after):
+            for field_name, vtype, after, plain in compared:
+                raw = row.get(field_name)
+                if plain and type(raw) is str:
+                    if raw != after:
+                        return None
+                elif not vtype.same(vtype.live(raw, resolver), after):
                     return None
         except Exception:  # the general path meets it again and reports it
             return None
-        name = kind.xmlid_name(resource.name, self.live.company_id, self.live.warehouse_id,
-                               self.desired.site if resource.local else None)
         return Change(address=resource.address, kind=kind.key, model=kind.model, action=Action.NOOP,
-                      record_id=owned.res_id, xmlid=f"{MODULE}.{name}", fields=(), depends_on=deps,
+                      record_id=owned.res_id, xmlid=self._xmlid(kind, resource), fields=(), depends_on=deps,
                       create_extras={}, source=source, reason=None, protect=None, local=resource.local)
 
+    def _xmlid(self, kind: Kind, resource: Resource) -> str:
+        """``__harmonizer__.<kind.xmlid_name(...)>`` of an owned resource, kept beside it per scope."""
+        live = self.live
+        site = self.desired.site if resource.local else None
+        return beside(resource, _XMLID, (kind.key, live.company_id, live.warehouse_id, site), lambda: (
+            f"{MODULE}.{kind.xmlid_name(resource.name, live.company_id, live.warehouse_id, site)}"))
+
     def _change(self, resource: Resource) -> Change:
-        if not self.off_version:
-            unchanged = self._unchanged(resource)
-            if unchanged is not None:
-                return unchanged
         kind, body, maps, deps, source = self._facts(resource)
         wanted = self._desired_values(kind, resource, body, maps)
         record_id, row, reason = self._find(kind, resource, body)
@@ -205,9 +226,7 @@ class Planner:
             reason = kind.change_note(fields) or reason
         xmlid = protect = None
         if kind.owned:
-            name = kind.xmlid_name(resource.name, self.live.company_id, self.live.warehouse_id,
-                                   self.desired.site if resource.local else None)
-            xmlid = f"{MODULE}.{name}"
+            xmlid = self._xmlid(kind, resource)
             owned = self.live.owned.get(resource.address)
             if resource.prevent_destroy != (owned is not None and owned.protected and row is not None):
                 protect = resource.prevent_destroy
@@ -292,8 +311,10 @@ class Planner:
                         resource.address)
 
     def _ordered(self, changes: list[Change]) -> list[Change]:
-        by_address = {c.address: c for c in changes}
         ranked = sorted(changes, key=lambda c: KIND_RANK[c.kind])
+        if not any(c.depends_on for c in changes):
+            return ranked  # what the topological order keeps when nothing depends on anything
+        by_address = {c.address: c for c in changes}
         try:
             order = topological([c.address for c in ranked], {c.address: c.depends_on for c in changes})
         except CycleError as exc:

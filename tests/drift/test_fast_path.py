@@ -16,9 +16,9 @@ import pytest
 
 from harmonizer.drift import run_drift
 from harmonizer.errors import HarmonizerError
-from harmonizer.kinds.canonical import NOT_KEPT, exact, is_pure, pure_values
+from harmonizer.kinds.canonical import NOT_KEPT, exact, is_pure, plain_text, pure_values
 from harmonizer.kinds.registry import KINDS
-from harmonizer.kinds.values import Boolean, Float, Integer, Selection, Text
+from harmonizer.kinds.values import Boolean, Float, Html, Integer, Selection, Text
 from harmonizer.project import Harmonizer
 from harmonizer.render.drift_formats import DRIFT_RENDERERS
 from harmonizer.render.json import plan_to_json
@@ -161,3 +161,25 @@ def _raises(fmap: Any, body: dict[str, Any]) -> bool:
 ])
 def test_exact_is_equal_and_displayed_the_same(a: Any, b: Any, expected: bool) -> None:
     assert exact(a, b) is expected
+
+
+class _Upper(Text):
+    def live(self, raw: Any, resolver: Any) -> Any:
+        return None if raw in (None, "", False) else str(raw).upper()
+
+
+@pytest.mark.parametrize("vtype", [Text(), Selection(), Html(), Integer(), Float(), Boolean(), _Upper()])
+def test_plain_text_is_what_live_same_and_exact_say(vtype: Any) -> None:
+    """Where ``plain_text`` holds, a live string compares by ``==`` exactly as through ``live``
+    and ``same`` (the planner) or ``exact`` (drift); value types that read otherwise never hold."""
+    values = ["x", "", " x", "1", "value 0", "<p>a</p>", None, 1, 1.0, True, False]
+    raws = ["x", "", " x", "X", "1", "value 0", "value 1", "<p>a</p>", "x\n"]
+    held = 0
+    for value in values:
+        if not plain_text(vtype, value):
+            continue
+        held += 1
+        for raw in raws:
+            live = vtype.live(raw, None)
+            assert (raw == value) is vtype.same(live, value) is exact(live, value)
+    assert (held > 0) is (isinstance(vtype, Text | Selection) and not isinstance(vtype, _Upper))
