@@ -34,6 +34,7 @@ from harmonizer.odoo.calls import (
 )
 from harmonizer.odoo.channels import Channel, RawResponse, Unanswered
 from harmonizer.odoo.xmlrpc_decode import loads as xmlrpc_loads
+from harmonizer.odoo.xmlrpc_encode import dumps as xmlrpc_dumps
 
 _OBJECT_CALLS = ("execute_kw", "execute")
 
@@ -155,7 +156,7 @@ class XmlRpcConnector(RpcConnector):
     def encode(self, service: str, method: str, args: tuple[Any, ...], info: CallInfo
                ) -> tuple[str, bytes, dict[str, str]]:
         try:
-            body = xmlrpc.client.dumps(tuple(args), methodname=method, allow_none=True, encoding="utf-8")
+            body = xmlrpc_dumps(tuple(args), method)  # xmlrpc.client.dumps' very text
         except (TypeError, OverflowError) as exc:
             raise HarmonizerError(f"cannot encode the arguments of {info.label} for XML-RPC: {exc}") from exc
         return f"/xmlrpc/2/{service}", body.encode("utf-8"), {"Content-Type": "text/xml; charset=utf-8"}
