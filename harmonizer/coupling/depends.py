@@ -13,7 +13,7 @@ Two sources, one shape (``Dependencies``):
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -82,12 +82,35 @@ def _field(model: str, name: str, raw: Mapping[str, Any]) -> FieldDeps:
                      readonly=bool(raw.get("readonly")), relation=raw.get("relation") or None)
 
 
+class _Fields(Mapping[str, FieldDeps]):
+    """One model's ``fields_get`` answer as ``FieldDeps`` by name, each made when first asked:
+    an answer lists every field of the model, the analysis asks about the few written."""
+
+    def __init__(self, model: str, raw: Mapping[str, Mapping[str, Any]]) -> None:
+        self._model = model
+        self._raw = raw
+        self._made: dict[str, FieldDeps] = {}
+
+    def __getitem__(self, name: str) -> FieldDeps:
+        found = self._made.get(name)
+        if found is None:
+            found = self._made[name] = _field(self._model, name, self._raw[name])
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._raw
+
+
 def from_answers(version: str, source: str, answers: Mapping[str, Mapping[str, Mapping[str, Any]]]
                  ) -> Dependencies:
     """``answers``: model -> the ``fields_get`` answer of that model."""
-    models = {model: {name: _field(model, name, raw) for name, raw in fields.items()}
-              for model, fields in answers.items()}
-    return Dependencies(version, source, models)
+    return Dependencies(version, source, {model: _Fields(model, fields) for model, fields in answers.items()})
 
 
 def shipped_versions() -> list[str]:
@@ -125,11 +148,11 @@ class DependencyCache:
     a model is asked once per version, whatever the number of sites."""
 
     def __init__(self) -> None:
-        self._known: dict[str, dict[str, dict[str, FieldDeps]]] = {}
+        self._known: dict[str, dict[str, Mapping[str, FieldDeps]]] = {}
 
     def get(self, client: FieldsClient, version: str, models: Iterable[str]) -> Dependencies:
         known = self._known.setdefault(version, {})
         missing = sorted(set(models) - set(known))
         if missing:
-            known.update({m: dict(f) for m, f in fetch(client, version, missing).models.items()})
-        return Dependencies(version, "server", {m: dict(f) for m, f in known.items()})
+            known.update(fetch(client, version, missing).models)
+        return Dependencies(version, "server", dict(known))  # the per-model mappings are read-only

@@ -8,6 +8,7 @@ user; the current company is the first allowed one (else the user's main company
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -23,8 +24,15 @@ if TYPE_CHECKING:
 SUPERUSER_ID = 1
 
 
+_NOW: list[Any] = [None, ""]
+
+
 def now_string() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    """The current UTC time to the second, formatted once per second (every call asks it)."""
+    second = int(time.time())
+    if _NOW[0] != second:
+        _NOW[0], _NOW[1] = second, datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%d %H:%M:%S")
+    return str(_NOW[1])
 
 
 class Env:
@@ -42,6 +50,7 @@ class Env:
         #: User rows read in this call (every request checks its user; dropped on every write).
         self._users: dict[int, dict[str, Any] | None] = {}
         self._sudo: Env | None = None
+        self._models: dict[str, Model] = {}
 
     # -- derived environments --------------------------------------------------------------
     def sudo(self) -> Env:
@@ -59,12 +68,15 @@ class Env:
 
     # -- models ----------------------------------------------------------------------------
     def __getitem__(self, model: str) -> Model:
-        from harmonizer.sandbox.orm.model import Model
+        found = self._models.get(model)
+        if found is None:  # a Model holds no state of its own: one per model and environment
+            from harmonizer.sandbox.orm.model import Model
 
-        spec = self.profile.schema.get(model)
-        if spec is None:
-            raise UserError(f"Object {model} doesn't exist")
-        return Model(self, spec, self.profile.hooks.get(model))
+            spec = self.profile.schema.get(model)
+            if spec is None:
+                raise UserError(f"Object {model} doesn't exist")
+            found = self._models[model] = Model(self, spec, self.profile.hooks.get(model))
+        return found
 
     def __contains__(self, model: str) -> bool:
         return self.profile.schema.get(model) is not None
@@ -136,8 +148,11 @@ class Env:
             hooks = self.hooks(model)
             if fetched is not None and all(i in fetched for i in missing):
                 rows = {i: fetched[i] for i in missing}
-            else:
-                rows = self.store.rows(spec, missing)
+            else:  # only the columns the name is made of, when the model's rule says which
+                columns = hooks.name_columns()
+                if columns is not None:
+                    columns = tuple(c for c in columns if c in spec.fields and spec.fields[c].has_column)
+                rows = self.store.rows(spec, missing, columns)
             for rec_id, row in rows.items():
                 self._names[(model, rec_id)] = hooks.display_name(self, row)
         return {i: self._names[(model, i)] for i in ids if (model, i) in self._names}

@@ -8,7 +8,7 @@ json-like fields). Reads return plain dicts keyed by field name, with ``id``.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from harmonizer.sandbox.schema import FieldSpec, ModelSpec
@@ -52,14 +52,17 @@ class Store:
             marks = ", ".join("?" for _ in chunk)
             self.conn.execute(f"DELETE FROM {spec.table} WHERE id IN ({marks})", chunk)
 
-    def rows(self, spec: ModelSpec, ids: Iterable[int] | None = None) -> dict[int, dict[str, Any]]:
-        """Rows by id (all rows when ``ids`` is None); missing ids are simply absent."""
+    def rows(self, spec: ModelSpec, ids: Iterable[int] | None = None,
+             columns: Sequence[str] | None = None) -> dict[int, dict[str, Any]]:
+        """Rows by id (all rows when ``ids`` is None); missing ids are simply absent.
+        ``columns``: only those (and ``id``) in each row, else every column."""
+        select = _select(columns)
         if ids is None:
-            return _by_id(self.conn.execute(f"SELECT * FROM {spec.table}"))
+            return _by_id(self.conn.execute(f"SELECT {select} FROM {spec.table}"))
         out: dict[int, dict[str, Any]] = {}
         for chunk in _chunks(list(ids)):
             marks = ", ".join("?" for _ in chunk)
-            out.update(_by_id(self.conn.execute(f"SELECT * FROM {spec.table} WHERE id IN ({marks})", chunk)))
+            out.update(_by_id(self.conn.execute(f"SELECT {select} FROM {spec.table} WHERE id IN ({marks})", chunk)))
         return out
 
     def rows_where(self, spec: ModelSpec, column: str, values: Iterable[Any]) -> dict[int, dict[str, Any]]:
@@ -77,8 +80,10 @@ class Store:
         return [row[0] for row in self.conn.execute(f"SELECT id FROM {spec.table} WHERE {tests} ORDER BY id",
                                                     list(values))]
 
-    def rows_matching(self, spec: ModelSpec, where: dict[str, list[list[Any]]]) -> dict[int, dict[str, Any]]:
-        """Rows whose every ``column`` equals one of each of its value lists (SQL equality), by id.
+    def rows_matching(self, spec: ModelSpec, where: dict[str, list[list[Any]]],
+                      columns: Sequence[str] | None = None) -> dict[int, dict[str, Any]]:
+        """Rows whose every ``column`` equals one of each of its value lists (SQL equality), by id
+        (``columns``: as in ``rows``).
 
         The longest list is sent in chunks; a list longer than a chunk besides it is left out
         of the SQL (the rows are then a superset: callers evaluate their whole domain on them).
@@ -95,7 +100,8 @@ class Store:
         for chunk in _chunks(longest):
             marks = ", ".join("?" for _ in chunk)
             out.update(_by_id(self.conn.execute(
-                f"SELECT * FROM {spec.table} WHERE {_q(column)} IN ({marks}){tests}", chunk + params)))
+                f"SELECT {_select(columns)} FROM {spec.table} WHERE {_q(column)} IN ({marks}){tests}",
+                chunk + params)))
         return out
 
     def existing(self, spec: ModelSpec, ids: Iterable[int]) -> set[int]:
@@ -178,6 +184,11 @@ class Store:
 
     def add_secret(self, uid: int, kind: str, secret: str) -> None:
         self.conn.execute("INSERT INTO _credentials (uid, kind, secret) VALUES (?, ?, ?)", (uid, kind, secret))
+
+
+def _select(columns: Sequence[str] | None) -> str:
+    """The select list: every column, or ``id`` and ``columns``."""
+    return "*" if columns is None else ", ".join(["id", *(_q(name) for name in columns if name != "id")])
 
 
 def _by_id(cursor: sqlite3.Cursor) -> dict[int, dict[str, Any]]:

@@ -49,6 +49,19 @@ class ModelHooks:
         """Values for fields left out of ``create`` (Odoo's field defaults)."""
         return {}
 
+    #: The columns a ``display_name`` override reads, declared beside it in the same class
+    #: (None: it may read any column, and is given whole rows).
+    display_columns: ClassVar[tuple[str, ...] | None] = None
+
+    def name_columns(self) -> tuple[str, ...] | None:
+        """The columns ``display_name`` reads (None: any): this class's own rule reads the
+        ``rec_name``; an override reads what its class declares beside it."""
+        owner = next(c for c in type(self).__mro__ if "display_name" in c.__dict__)
+        if owner is ModelHooks:
+            return (self.rec_name,) if self.rec_name else ()
+        columns: tuple[str, ...] | None = owner.__dict__.get("display_columns")
+        return columns
+
     def display_name(self, env: Env, row: Row) -> str:
         if self.rec_name and self.rec_name in row:
             value = row[self.rec_name]

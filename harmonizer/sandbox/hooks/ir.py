@@ -32,6 +32,8 @@ class ModelData(ModelHooks):
     def defaults(self, env: Env) -> dict[str, Any]:
         return {"noupdate": False}
 
+    display_columns = ("module", "name")
+
     def display_name(self, env: Env, row: Row) -> str:
         return f"{row.get('module')}.{row.get('name')}"
 
@@ -70,6 +72,8 @@ class Users(ModelHooks):
 
     def defaults(self, env: Env) -> dict[str, Any]:
         return {"company_id": lambda e: e.company_id, "notification_type": "email"}
+
+    display_columns = ("partner_id", "login")
 
     def display_name(self, env: Env, row: Row) -> str:
         partner = row.get("partner_id")
@@ -112,6 +116,8 @@ class Partner(ModelHooks):
     def defaults(self, env: Env) -> dict[str, Any]:
         # autopost_bills exists (required) from 18.0 on; unknown defaults are ignored
         return {"type": "contact", "lang": "en_US", "autopost_bills": "ask"}
+
+    display_columns = ("name", "parent_id", "is_company")
 
     def display_name(self, env: Env, row: Row) -> str:
         name = row.get("name") or ""

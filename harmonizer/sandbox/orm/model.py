@@ -115,7 +115,7 @@ class Model(SearchMixin, ReadMixin, WriteMixin, MetaMixin, LoadMixin):
         self.check("read")
         if fields:
             self._check_field_names(fields, reading=True)
-        return self._read_rows(self._search_rows(domain or [], offset, limit, order), fields)
+        return self._read_rows(self._search_rows(domain or [], offset, limit, order, reading=fields or None), fields)
 
     def read(self, ids: Any, fields: list[str] | None = None, load: str = "_classic_read") -> list[dict[str, Any]]:
         self.check("read")

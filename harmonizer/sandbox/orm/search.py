@@ -7,6 +7,7 @@ without company) on models with a stored ``company_id``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -22,18 +23,25 @@ if TYPE_CHECKING:
 NO_COMPANY_RULE = frozenset({"res.users", "res.config.settings", "res.company"})
 
 
+#: Operators whose leaf on a stored column is decided by that column's value alone (``domain.compare``).
+COLUMN_OPERATORS = frozenset({"=", "!=", "<>", "in", "not in", "<", "<=", ">", ">=", "like", "ilike", "not like",
+                              "not ilike", "=like", "=ilike", "=?"})
+
+
 class SearchMixin:
     def _search(self: Model, domain: Any, offset: int = 0, limit: int | None = None,
                 order: str | None = None) -> list[int]:
-        return [row["id"] for row in self._search_rows(domain, offset, limit, order)]
+        return [row["id"] for row in self._search_rows(domain, offset, limit, order, reading=())]
 
     def _search_rows(self: Model, domain: Any, offset: int = 0, limit: int | None = None,
-                     order: str | None = None) -> list[dict[str, Any]]:
-        """The rows (column form) ``_search`` finds, in its order (``search_read`` reads them)."""
+                     order: str | None = None, reading: Sequence[str] | None = None) -> list[dict[str, Any]]:
+        """The rows (column form) ``_search`` finds, in its order (``search_read`` reads them).
+        ``reading``: the fields read from them afterwards (then each row may hold only the
+        columns the search and that read need); None: every column."""
         normal = dom.normalize(domain, self.env.profile.domain_words)
         if self.env.profile.search_negates_path_leaves:
             normal = dom.negate_into_paths(normal)
-        rows = self._candidate_rows(normal)
+        rows = self._candidate_rows(normal, self._columns_needed(normal, order, reading))
         rows = self._apply_rules(rows, normal)
         ids = dom.evaluate(self, normal, rows) if normal else set(rows)
         ordered = self._sort([rows[i] for i in ids], order)
@@ -42,21 +50,61 @@ class SearchMixin:
             ordered = ordered[:limit]
         return ordered
 
-    def _candidate_rows(self: Model, normal: list[Any]) -> dict[int, dict[str, Any]]:
+    def _columns_needed(self: Model, normal: list[Any], order: str | None,
+                        reading: Sequence[str] | None) -> list[str] | None:
+        """The columns a search and the read after it look at: the stored columns of the fields
+        read, of the domain's leaves, of the record rules and of the order. None (every column)
+        as soon as one of them may look at more: a field computed, delegated or shown by name,
+        a path, a hierarchy or any other operator than a plain comparison."""
+        if reading is None:
+            return None
+        fields = self.spec.fields
+        names: dict[str, None] = {}
+        for name in reading:
+            field = fields.get(name)
+            if field is None or not (field.has_column or (field.is_x2many and field.store)):
+                return None
+            if field.has_column:
+                names[name] = None
+        for token in normal:
+            if token in ("&", "|", "!") or token == dom.TRUE_LEAF or token == dom.FALSE_LEAF:
+                continue
+            if not isinstance(token, tuple) or len(token) != 3:
+                return None
+            left, operator, _right = token
+            field = fields.get(left) if isinstance(left, str) else None
+            if field is None or operator not in COLUMN_OPERATORS:
+                return None
+            if field.has_column:
+                names[left] = None
+            elif not (field.is_x2many and field.store) and left != "id":
+                return None
+        for name in ("active", "company_id", self.hooks.own_rows_field):
+            if name and name in fields and fields[name].has_column:
+                names[name] = None
+        try:
+            terms = self._order_terms(order)
+        except Exception:  # the search itself reports a bad order, after its domain
+            return None
+        names.update((name, None) for name, _descending in terms if fields[name].has_column)
+        names.pop("id", None)
+        return list(names)
+
+    def _candidate_rows(self: Model, normal: list[Any], columns: list[str] | None = None) -> dict[int, dict[str, Any]]:
         """The rows a search must look at. A row can only match a conjunction if it satisfies
         each of its leaves ``(text field, '=' or 'in', text values)`` and ``('id', '=' or 'in',
         ints)``, and an ``|`` if it can match one of its two sides: SQLite selects the rows of
         those alternatives (same equality as ``domain.compare`` for text columns and ids); the
         whole domain is still evaluated on them. A ``!``, or an ``|`` with a side that has no
-        such leaf, can match any row: then every row."""
+        such leaf, can match any row: then every row. ``columns``: see ``_columns_needed``."""
         alternatives = self._selectable(_tree(normal)) if normal else None
         if alternatives is None:
-            return self.env.store.rows(self.spec)
+            return self.env.store.rows(self.spec, columns=columns)
         if len(alternatives) == 1:
-            return self.env.store.rows_matching(self.spec, alternatives[0])
+            return self.env.store.rows_matching(self.spec, alternatives[0], columns)
         out: dict[int, dict[str, Any]] = {}
         for where in alternatives:
-            out.update(self.env.store.rows_matching(self.spec, where))
+            out.update(self.env.store.rows_matching(self.spec, where, columns))
         return out
 
     def _selectable(self: Model, node: Any) -> list[dict[str, list[Any]]] | None:
@@ -90,6 +138,10 @@ class SearchMixin:
                 return [{"id": [values]}]
         elif (field.type in ("char", "selection") and field.has_column and self._delegation(left) is None
                 and values and all(isinstance(v, str) and v for v in values)):
+            return [{left: [values]}]
+        elif (field.type == "many2one" and field.has_column and values
+                and all(type(v) is int and 0 < v < 2**63 for v in values)):
+            # A stored many2one equal to ids: the column's integer equality (``compare``'s).
             return [{left: [values]}]
         return None
 

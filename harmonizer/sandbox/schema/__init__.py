@@ -86,12 +86,28 @@ class FieldSpec:
         return self.attrs.get("related") or None
 
     def describe(self, attributes: list[str] | None) -> dict[str, Any]:
-        known = ATTRIBUTES + ASKED_ATTRIBUTES
-        wanted = ATTRIBUTES if not attributes else [a for a in attributes if a in known]
-        out = {key: self.attrs[key] for key in wanted if key in self.attrs}
-        if "depends" in wanted:
+        try:
+            key = tuple(attributes) if attributes else ()
+            found = self._described.get(key)
+        except TypeError:  # an odd attribute list: worked out again
+            key, found = None, None
+        if found is None:
+            known = ATTRIBUTES + ASKED_ATTRIBUTES
+            wanted = ATTRIBUTES if not attributes else [a for a in attributes if a in known]
+            found = (tuple((name, self.attrs[name]) for name in wanted if name in self.attrs), "depends" in wanted)
+            if key is not None:
+                self._described[key] = found
+        items, depends = found
+        out = dict(items)
+        if depends:
             out["depends"] = self.depends  # Odoo answers it for every field ([] if not computed)
         return out
+
+    @cached_property
+    def _described(self) -> dict[tuple[Any, ...], tuple[tuple[tuple[str, Any], ...], bool]]:
+        """``describe``'s choice of attributes per attribute list asked (fields_get answers
+        every field of a model with the same list)."""
+        return {}
 
 
 @dataclass(frozen=True)
