@@ -42,6 +42,10 @@ _REFERENCES = "_template_references"
 def template_references(resource: Resource) -> list[Reference]:
     """What a rendered resource's body refers to (its kind's ``references``, as the template
     checks read them), kept beside the resource: the sites rendering it share it. Read, never change."""
+    table = resource.__dict__.get(_REFERENCES)  # what ``beside`` gives, without its call: once per site
+    found = table.get(None) if table is not None else None
+    if found is not None:
+        return found  # type: ignore[no-any-return]
     return beside(resource, _REFERENCES, None, lambda: KINDS[resource.kind].references(resource.body))
 
 

@@ -184,7 +184,9 @@ class BodyRenderer:
         key = self._memo_key(raw)
         if key is None:
             return self._render_resource(raw)
-        renders = raw.__dict__.setdefault(_RENDERS, {})
+        renders = raw.__dict__.get(_RENDERS)
+        if renders is None:
+            renders = raw.__dict__.setdefault(_RENDERS, {})
         found = renders.get(key)
         if found is None:
             rendered, errors = self._render_resource(raw)

@@ -24,6 +24,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from harmonizer.odoo.http11 import Connection
 from harmonizer.odoo.settings import Endpoint
 
 USER_AGENT = "harmonizer-odoo-client"
@@ -64,26 +65,9 @@ class Channel(Protocol):
     def close(self) -> None: ...
 
 
-class _HTTPConnection(http.client.HTTPConnection):
-    """Connects with the connect timeout, then reads with the read timeout."""
-
-    read_timeout: float = 60.0
-
-    def connect(self) -> None:
-        super().connect()
-        self.sock.settimeout(self.read_timeout)
-
-
-class _HTTPSConnection(http.client.HTTPSConnection):
-    read_timeout: float = 60.0
-
-    def connect(self) -> None:
-        super().connect()  # TCP connect and TLS handshake, both under the connect timeout
-        self.sock.settimeout(self.read_timeout)
-
-
 class HttpChannel:
-    """One kept-alive HTTP/1.1 connection to ``endpoint`` (see the module invariants)."""
+    """One kept-alive HTTP/1.1 connection to ``endpoint`` (see the module invariants), through
+    ``http11.Connection``: a request is one write, its answer's headers are split by hand."""
 
     def __init__(self, endpoint: Endpoint, *, connect_timeout: float, timeout: float,
                  ssl_context: ssl.SSLContext | None = None) -> None:
@@ -94,21 +78,17 @@ class HttpChannel:
         self.ssl_context = ssl_context
         #: TCP connections opened so far (for tests and benchmarks).
         self.connections_opened = 0
-        self._conn: http.client.HTTPConnection | None = None
+        self._conn: Connection | None = None
         self._lock = threading.Lock()
 
-    def _new_connection(self) -> http.client.HTTPConnection:
-        conn: http.client.HTTPConnection
+    def _new_connection(self) -> Connection:
+        tls = None
         if self.endpoint.scheme == "https":
-            context = self.ssl_context or ssl.create_default_context()  # verifies certificates
-            conn = _HTTPSConnection(self.endpoint.host, self.endpoint.port, timeout=self.connect_timeout,
-                                    context=context)
-        else:
-            conn = _HTTPConnection(self.endpoint.host, self.endpoint.port, timeout=self.connect_timeout)
-        conn.read_timeout = self.timeout  # type: ignore[attr-defined]
-        return conn
+            tls = self.ssl_context or ssl.create_default_context()  # verifies certificates
+        return Connection(self.endpoint.host, self.endpoint.port, tls=tls, connect_timeout=self.connect_timeout,
+                          timeout=self.timeout)
 
-    def _connection(self) -> http.client.HTTPConnection:
+    def _connection(self) -> Connection:
         """A connected connection; connects (pre-send) when needed. Raises Unanswered(sent=False)."""
         conn = self._conn
         if conn is not None and conn.sock is not None and _closed_by_peer(conn.sock):
@@ -129,18 +109,13 @@ class HttpChannel:
             conn = self._connection()
             all_headers = {"User-Agent": USER_AGENT, **headers}
             try:
-                # auto_open stays harmless: the socket is connected, so http.client never reconnects
-                conn.request(method, self.endpoint.prefix + path, body=body, headers=all_headers)
-                response = conn.getresponse()
-                data = response.read()
+                answer = conn.exchange(method, self.endpoint.prefix + path, body, all_headers)
             except (OSError, http.client.HTTPException) as exc:
                 conn.close()  # never reused after a failure, never re-sent here
                 raise Unanswered(_reason(exc), sent=True, timed_out=isinstance(exc, TimeoutError)) from exc
-            answer = RawResponse(response.status, response.getheader("Content-Type", "") or "", data,
-                                 {k: v for k, v in response.getheaders()})
-            if response.will_close:
+            if answer.will_close:
                 conn.close()
-            return answer
+            return RawResponse(answer.status, answer.header("Content-Type"), answer.body, dict(answer.headers))
 
     def close(self) -> None:
         with self._lock:

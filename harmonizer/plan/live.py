@@ -30,6 +30,7 @@ _SCOPE_LEVEL = {"res.company": Level.COMPANY, "stock.warehouse": Level.WAREHOUSE
 NO_ARCHIVE_FILTER = {"active_test": False}
 #: The rows of a model not read (never written to).
 _NO_ROWS: dict[int, dict[str, Any]] = {}
+_UNSEEN: Any = object()
 
 
 class ReadClient(Protocol):
@@ -266,21 +267,21 @@ class LiveReader:
         managed = snap.managed
         #: (kind key, scope marker, model) -> the kind when such a row is this site's, else None
         mapped: dict[tuple[str, str | None, str], Kind | None] = {}
+        owned = snap.owned
         for row in rows:
-            model = row["model"]
+            model, res_id, name = row["model"], row["res_id"], row["name"]
             ids = managed.get(model)
             if ids is None:
                 ids = managed[model] = set()
-            ids.add(row["res_id"])
-            marker, parsed, address = _parsed_name(row["name"])
+            ids.add(res_id)
+            marker, parsed, address = _parsed_name(name)
             if marker is not None and marker != mine:
                 continue  # another site's own record
             if parsed is None:
                 continue
             slot = (parsed[0], parsed[2], model)
-            if slot in mapped:
-                kind = mapped[slot]
-            else:
+            kind = mapped.get(slot, _UNSEEN)
+            if kind is _UNSEEN:
                 kind = KINDS.get(parsed[0])
                 if kind is not None and not (kind.accepts_model(model) and _belongs(
                         kind, parsed[2], snap.company_id, snap.warehouse_id)):
@@ -288,8 +289,8 @@ class LiveReader:
                 mapped[slot] = kind
             if kind is None:
                 continue
-            snap.owned[address] = OwnedRecord(row["id"], row["name"], kind.key, parsed[1], row["model"],
-                                              row["res_id"], bool(row.get("noupdate")), local=marker is not None)
+            owned[address] = OwnedRecord(row["id"], name, kind.key, parsed[1], model, res_id,
+                                         bool(row.get("noupdate")), local=marker is not None)
 
     # -- natural keys -----------------------------------------------------------------------
 

@@ -193,7 +193,12 @@ class Planner:
         """``__harmonizer__.<kind.xmlid_name(...)>`` of an owned resource, kept beside it per scope."""
         live = self.live
         site = self.desired.site if resource.local else None
-        return beside(resource, _XMLID, (kind.key, live.company_id, live.warehouse_id, site), lambda: (
+        key = (kind.key, live.company_id, live.warehouse_id, site)
+        table = resource.__dict__.get(_XMLID)  # what ``beside`` gives, without its call: once per site
+        found = table.get(key) if table is not None else None
+        if found is not None:
+            return found  # type: ignore[no-any-return]
+        return beside(resource, _XMLID, key, lambda: (
             f"{MODULE}.{kind.xmlid_name(resource.name, live.company_id, live.warehouse_id, site)}"))
 
     def _change(self, resource: Resource) -> Change:
