@@ -164,9 +164,10 @@ def _resource(resource: Resource, std: Resource | None, change: Change, live: Li
         row = live.row(kind.model, change.record_id)
         if row is not None and clean is not None and clean.holds(row, live.resolver):
             who, when = _who(row)  # every field exactly the site's: the shared entries, nothing to waive
-            return ResourceDrift(address=resource.address, kind=kind.key, area=kind.area, model=kind.model,
-                                 cls=clean.cls, record_id=change.record_id, fields=clean.fields or (),
-                                 changed_by=who, changed_at=when)
+            # by position (hundreds per site): address, kind, area, model, cls, record_id, fields,
+            # changed_by, changed_at
+            return ResourceDrift(resource.address, kind.key, kind.area, kind.model, clean.cls, change.record_id,
+                                 clean.fields or (), who, when)
     base = {"address": resource.address, "kind": kind.key, "area": kind.area, "model": kind.model}
     body = without_off_version(kind, kind.effective_body(resource), off, live.major)
     # A resource reading no variable the site overrides is the standard's very object (rendered once).
