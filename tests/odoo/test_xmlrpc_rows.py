@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import xmlrpc.client
 from typing import Any
 
@@ -12,7 +13,7 @@ from odoo_fakes import REFERENCE
 from xmlrpc_samples import TEXTS, answer, damaged, outcome, typed
 
 from harmonizer.odoo.xmlrpc_decode import loads
-from harmonizer.odoo.xmlrpc_rows import rows
+from harmonizer.odoo.xmlrpc_rows import _CELLS, _GROUPS, rows
 
 #: Values of each shape a read's field may hold (Odoo's ``False`` for an empty field included).
 SHAPES: dict[str, Any] = {
@@ -151,3 +152,8 @@ def test_real_odoo_answers_decode_as_the_standard_library_does() -> None:
         elif isinstance(value, list) and value[1:] and all(isinstance(v, dict) for v in value[1:]):
             assert any(key.endswith("_domain") for v in value[1:] for key in v), where  # nested domains
     assert read_rows > 100
+
+
+def test_each_shape_captures_the_groups_it_is_said_to() -> None:
+    assert {kind: re.compile(pattern).groups for kind, pattern in _CELLS.items()} == {
+        kind: count for kind, count in _GROUPS.items() if kind != "any"}
