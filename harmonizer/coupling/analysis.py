@@ -246,25 +246,32 @@ def find_couplings(site_states: Iterable[DesiredState], deps: Dependencies, majo
     states = list(site_states)
     by_state = {s.site: s for s in states}
     writes = _writes(states, major, live)
-    direct: dict[tuple[Identity, str], list[_Write]] = defaultdict(list)
-    for write in writes:
-        for identity in write.own:
-            direct[(identity, write.member.field)].append(write)
     # Each resource's writes by field (the last write of a field wins), indexed once: looking
     # them up per write made the analysis quadratic in the number of resources.
     fields_of: dict[tuple[str, str], dict[str, _Write]] = defaultdict(dict)
     for write in writes:
         fields_of[(write.member.site, write.member.address)][write.member.field] = write
-    through: dict[tuple[Identity, str], list[tuple[_Write, FieldDeps, str, str]]] = defaultdict(list)
-    found: list[Coupling] = []
+    sources = []
     for write in writes:
         fdeps = deps.of(write.model, write.member.field)
         if fdeps is None:
             continue
         own_fields = fields_of[(write.member.site, write.member.address)]
-        for key, path, shown in _sources(own_fields, fdeps, by_state[write.member.site], live):
-            through[key].append((write, fdeps, path, shown))
-            found.extend(_direct_conflicts(write, fdeps, path, shown, direct.get(key, [])))
+        sources.extend((write, fdeps, key, path, shown)
+                       for key, path, shown in _sources(own_fields, fdeps, by_state[write.member.site], live))
+    # The writes of the fields computed fields are computed from, by the records they name
+    # (only those fields are ever looked up).
+    wanted = {key[1] for _write, _fdeps, key, _path, _shown in sources}
+    direct: dict[tuple[Identity, str], list[_Write]] = defaultdict(list)
+    for write in writes:
+        if write.member.field in wanted:
+            for identity in write.own:
+                direct[(identity, write.member.field)].append(write)
+    through: dict[tuple[Identity, str], list[tuple[_Write, FieldDeps, str, str]]] = defaultdict(list)
+    found: list[Coupling] = []
+    for write, fdeps, key, path, shown in sources:
+        through[key].append((write, fdeps, path, shown))
+        found.extend(_direct_conflicts(write, fdeps, path, shown, direct.get(key, [])))
     for entries in through.values():
         found.extend(_shared_conflicts(entries))
     return _unique(found)

@@ -130,6 +130,8 @@ class PriceRule(ModelHooks):
         return {"sequence": 10, "variable": "quantity", "operator": "<=", "variable_factor": "weight",
                 "max_value": 0.0, "list_base_price": 0.0, "list_price": 0.0}
 
+    display_columns = ("variable", "operator", "max_value")
+
     def display_name(self, env: Env, row: Row) -> str:
         return f"if {row.get('variable')} {row.get('operator')} {row.get('max_value')} then fixed price"
 
@@ -137,6 +139,8 @@ class PriceRule(ModelHooks):
 class ProductCategory(ModelHooks):
     model = "product.category"
     order = "complete_name"
+
+    display_columns = ("complete_name", "name")
 
     def display_name(self, env: Env, row: Row) -> str:
         return row.get("complete_name") or row.get("name") or ""
@@ -205,6 +209,8 @@ class Product(ModelHooks):
     model = "product.product"
     order = "default_code, id"
     inherits: ClassVar[dict[str, str]] = {"product.template": "product_tmpl_id"}
+
+    display_columns = ("product_tmpl_id", "default_code")
 
     def display_name(self, env: Env, row: Row) -> str:
         # "[code] <template name>": the template's own name, not its display name (which

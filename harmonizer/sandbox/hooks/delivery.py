@@ -33,6 +33,8 @@ class CountryState(ModelHooks):
     def search_field(self, env: Env, field: str, operator: str, value: Any) -> list[Any] | None:
         return ignore_display_name(field)
 
+    display_columns = ("country_id", "name")
+
     def display_name(self, env: Env, row: Row) -> str:
         country = row.get("country_id")
         codes = env.sudo()["res.country"]._read([country], ["code"]) if country else []
@@ -41,6 +43,8 @@ class CountryState(ModelHooks):
 
 
 class ProductTemplateDisplay(ProductTemplate):
+    display_columns = ("name", "default_code")
+
     def display_name(self, env: Env, row: Row) -> str:
         name = str(row.get("name") or "")
         code = row.get("default_code") or _single_variant_code(env, row["id"])

@@ -36,6 +36,8 @@ class Location(ModelHooks):
     def defaults(self, env: Env) -> dict[str, Any]:
         return {"usage": "internal"}
 
+    display_columns = ("complete_name", "name")
+
     def display_name(self, env: Env, row: Row) -> str:
         return row.get("complete_name") or row.get("name") or ""
 
@@ -92,6 +94,8 @@ class PickingType(ModelHooks):
     def search_field(self, env: Env, field: str, operator: str, value: Any) -> list[Any] | None:
         # Odoo 17 ignores a display_name leaf here too (a real 17.0 returns every type)
         return [("id", ">", 0)] if field == "display_name" else None
+
+    display_columns = ("warehouse_id", "name")
 
     def display_name(self, env: Env, row: Row) -> str:
         warehouse = row.get("warehouse_id")

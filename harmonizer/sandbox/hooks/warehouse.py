@@ -93,6 +93,8 @@ class Warehouse(ModelHooks):
             if "name" in vals or "reception_steps" in vals or "delivery_steps" in vals:
                 _apply_steps(su, row)
 
+    display_columns = ("name",)
+
     def display_name(self, env: Env, row: Row) -> str:
         return row.get("name") or ""
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from harmonizer.sandbox import access
 from harmonizer.sandbox.exceptions import value_error
+from harmonizer.sandbox.hooks.base import ModelHooks
 from harmonizer.sandbox.orm import domain as dom
 from harmonizer.sandbox.orm.fields import JSON_TYPES, column_to_python
 
@@ -54,18 +55,26 @@ class SearchMixin:
                         reading: Sequence[str] | None) -> list[str] | None:
         """The columns a search and the read after it look at: the stored columns of the fields
         read, of the domain's leaves, of the record rules and of the order. None (every column)
-        as soon as one of them may look at more: a field computed, delegated or shown by name,
-        a path, a hierarchy or any other operator than a plain comparison."""
+        as soon as one of them may look at more: a field computed or delegated, a name whose rule
+        does not say its columns, a path, a hierarchy or any other operator than a plain
+        comparison."""
         if reading is None:
             return None
         fields = self.spec.fields
         names: dict[str, None] = {}
         for name in reading:
             field = fields.get(name)
-            if field is None or not (field.has_column or (field.is_x2many and field.store)):
+            if field is None:
                 return None
             if field.has_column:
                 names[name] = None
+            elif name == "display_name" and type(self.hooks).compute is ModelHooks.compute:
+                shown = self.hooks.name_columns()  # the name rule's columns, from the rows read
+                if shown is None:
+                    return None
+                names.update((column, None) for column in shown if column in fields and fields[column].has_column)
+            elif not (field.is_x2many and field.store):
+                return None
         for token in normal:
             if token in ("&", "|", "!") or token == dom.TRUE_LEAF or token == dom.FALSE_LEAF:
                 continue

@@ -105,9 +105,14 @@ def _json_default(value: Any) -> Any:
     raise _Unusual
 
 
+#: ``json_answer``'s encoder, made once (``json.dumps`` with options makes one per call). An
+#: answer is a tree of fresh values: no cycle to look for.
+_ANSWER = json.JSONEncoder(ensure_ascii=False, default=_json_default, check_circular=False)
+
+
 def json_answer(answer: Any) -> str:
     """``json.dumps(plain_value(answer), ensure_ascii=False)``."""
     try:
-        return json.dumps(answer, ensure_ascii=False, default=_json_default)
+        return _ANSWER.encode(answer)
     except Exception:  # unusual values (and any failure): the stdlib route raises what it raised
         return json.dumps(plain_value(answer), ensure_ascii=False)
