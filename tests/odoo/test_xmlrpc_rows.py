@@ -56,25 +56,25 @@ def test_reads_of_one_shape_per_field_take_the_rows_path() -> None:
 def test_fields_of_mixed_shapes_decode_as_the_standard_library_does() -> None:
     rnd = random.Random(31)
     taken = 0
-    for _ in range(400):
-        body = answer(random_rows(rnd, mixed=True))
+    for _ in range(300):
+        body = answer(random_rows(rnd, mixed=True, most=20))
         decoded = rows(body)
         taken += decoded is not None
         if decoded is not None:
             assert typed(decoded) == typed(xmlrpc.client.loads(body)[0][0])
         assert outcome(body, loads) == outcome(body, xmlrpc.client.loads)
-    assert taken == 400  # every shape listed is one the rows path reads
+    assert taken == 300  # every shape listed is one the rows path reads
 
 
 def test_damaged_reads_fail_or_decode_as_the_standard_library_does() -> None:
     """A damaged answer never gives a value the standard decoder would not give."""
     rnd = random.Random(37)
-    for _ in range(3000):
+    for _ in range(1500):
         body = damaged(answer(random_rows(rnd, mixed=rnd.random() < 0.3, most=8)), rnd)
-        decoded = rows(body)
-        if decoded is not None:
-            assert outcome(body, rows_answer) == outcome(body, xmlrpc.client.loads), body
-        assert outcome(body, loads) == outcome(body, xmlrpc.client.loads), body
+        standard = outcome(body, xmlrpc.client.loads)
+        if rows(body) is not None:
+            assert outcome(body, rows_answer) == standard, body
+        assert outcome(body, loads) == standard, body
 
 
 ODOO_ROWS = (b"<?xml version='1.0'?>\n<methodResponse>\n<params>\n<param>\n<value><array><data>\n<value><struct>\n"
