@@ -37,7 +37,7 @@ def run_scenario_process(version_key: str, kind: str, base: Path) -> tuple[str, 
     return name, positions, results
 
 
-@pytest.mark.faults  # opt-in: about 5 minutes on two idle cores, over the default run's budget
+@pytest.mark.faults  # in the default run; -m faults runs only the matrix and the rollout wave
 @pytest.mark.parametrize("kind", KINDS_OF_RUN)
 @pytest.mark.parametrize("version_key", sorted(VERSIONS))
 def test_every_position_recovers(request: pytest.FixtureRequest, tmp_path: Path, version_key: str, kind: str) -> None:
