@@ -29,16 +29,16 @@ import re
 import xmlrpc.client
 from typing import Any
 
-from harmonizer.odoo.xmlrpc_rows import rows
+from harmonizer.odoo.xmlrpc_rows import DECLARATION, FRAME_END, UNKNOWN_ENTITY, forbidden_characters, rows
 
 #: The XML declarations this decoder reads (what Python's marshaller writes, and its utf-8 forms).
 #: (XML is case-sensitive: only the encoding's name may be in any case.)
-_HEAD = re.compile(rb"""<\?xml version=(['"])1\.0\1(?: encoding=(['"])(?i:utf-8)\2)?\?>[ \t\n]*""")
+_HEAD = re.compile(DECLARATION)
 #: The answer's frame as marshallers write it, line breaks included.
 _PREFIX = b"<methodResponse>\n<params>\n<param>\n"
 #: Its end: XML white space (but the carriage return) between and after the last closing tags is
 #: nothing to ``xmlrpc.client`` (Odoo 18 and later write a blank line before the last one).
-_SUFFIX = re.compile(rb"</param>\n</params>[ \t\n]*</methodResponse>[ \t\n]*")
+_SUFFIX = re.compile(FRAME_END)
 #: How far from the end ``_SUFFIX`` is looked for (more white space than that: the standard decoder).
 _SUFFIX_REACH = 96
 #: Scalar texts JSON would read otherwise than ``xmlrpc.client`` (each searched only when its
@@ -86,7 +86,6 @@ _PAIRED: dict[bytes, tuple[int, int]] = {
 _ENTITIES: tuple[tuple[bytes, bytes], ...] = (
     (b"&lt;", b"<"), (b"&gt;", b">"), (b"&quot;", b'\\"'), (b"&apos;", b"'"), (b"&amp;", b"&"),
 )
-_UNKNOWN_ENTITY = re.compile(rb"&(?!lt;|gt;|amp;|quot;|apos;)")
 #: Rewrites run on pieces of about this size (``_pieces``): CPython's ``bytes.replace`` finds
 #: each match with a plain search below 30000 bytes, with a search it sets up anew per match above.
 _PIECE = 16384
@@ -101,13 +100,13 @@ def _as_json(body: bytes) -> bytes | None:
     if suffix is None or suffix.end() != len(body) or not body.startswith(_PREFIX):
         return None
     body = body[len(_PREFIX):suffix.start()]
-    if b"\xef" in body and (b"\xef\xbf\xbe" in body or b"\xef\xbf\xbf" in body):
-        return None  # U+FFFE, U+FFFF: characters XML forbids (one byte is found much faster than three)
+    if forbidden_characters(body):
+        return None
     if b"\r" in body or b"]]>" in body or (b"<int>" in body and _UNSURE_INT.search(body)) or (
             b"<double>" in body and any(p.search(body) for p in _UNSURE_DOUBLE)):
         return None
     entities = b"&" in body
-    if entities and _UNKNOWN_ENTITY.search(body):
+    if entities and UNKNOWN_ENTITY.search(body):
         return None
     tally = [0, 0, 0]
     body = b"".join(_rewritten(piece, tally) for piece in _pieces(body))

@@ -30,11 +30,12 @@ from typing import Any
 
 #: What stands before the rows: a declaration the marshaller writes (XML is case-sensitive:
 #: only the encoding's name may be in any case), the frame, the array's start.
-_HEAD = re.compile(rb"(?:<\?xml version=(['\"])1\.0\1(?: encoding=(['\"])(?i:utf-8)\2)?\?>[ \t\n]*)?"
-                   rb"<methodResponse>\n<params>\n<param>\n<value><array><data>\n")
+DECLARATION = rb"""<\?xml version=(['"])1\.0\1(?: encoding=(['"])(?i:utf-8)\2)?\?>[ \t\n]*"""
+_HEAD = re.compile(rb"(?:" + DECLARATION + rb")?<methodResponse>\n<params>\n<param>\n<value><array><data>\n")
 #: What stands after them. XML white space (but the carriage return) between the frame's closing
 #: tags and after them is nothing to ``xmlrpc.client`` (Odoo 18 and later write a blank line there).
-_TAIL = re.compile(rb"</data></array></value>\n</param>\n</params>[ \t\n]*</methodResponse>[ \t\n]*")
+FRAME_END = rb"</param>\n</params>[ \t\n]*</methodResponse>[ \t\n]*"
+_TAIL = re.compile(rb"</data></array></value>\n" + FRAME_END)
 _ROW_START = b"<value><struct>\n"
 _ROW_END = b"</struct></value>\n"
 _MEMBER_END = b"</member>\n"
@@ -69,7 +70,8 @@ _SHAPE_OF = {b"<int>": "int", b"<string>": "string", b"<string/>": "empty", b"<b
              b"<double>": "double", b"<nil/>": "nil"}
 _ID = re.compile(rb"<value><int>(" + _INT + rb")</int></value>\n")
 _ENTITIES = ((b"&lt;", b"<"), (b"&gt;", b">"), (b"&quot;", b'"'), (b"&apos;", b"'"), (b"&amp;", b"&"))
-_UNKNOWN_ENTITY = re.compile(rb"&(?!lt;|gt;|amp;|quot;|apos;)")
+#: An entity other than XML's five (a character reference or an unknown one).
+UNKNOWN_ENTITY = re.compile(rb"&(?!lt;|gt;|amp;|quot;|apos;)")
 
 Shape = tuple[tuple[bytes, str], ...]
 #: Compiled row patterns by shape (a run reads few: about one per model read).
@@ -91,10 +93,10 @@ def rows(body: bytes) -> list[dict[str, Any]] | None:
         parts = _split(body, head.end(), shape)
         if parts is None:
             return None
-    if b"\xef" in body and (b"\xef\xbf\xbe" in body or b"\xef\xbf\xbf" in body):
-        return None  # U+FFFE, U+FFFF: characters XML forbids (one byte is found much faster than three)
+    if forbidden_characters(body):
+        return None
     entities = b"&" in body
-    if entities and _UNKNOWN_ENTITY.search(body):
+    if entities and UNKNOWN_ENTITY.search(body):
         return None
     width = 1 + sum(_GROUPS[kind] for _name, kind in shape)
     columns = []
@@ -107,6 +109,12 @@ def rows(body: bytes) -> list[dict[str, Any]] | None:
         return None
     names = [name.decode() for name, _kind in shape]
     return list(map(dict, map(zip, repeat(names), zip(*columns, strict=True))))
+
+
+def forbidden_characters(body: bytes) -> bool:
+    """Does ``body`` hold U+FFFE or U+FFFF, characters XML forbids? (One byte is found much
+    faster than three.)"""
+    return b"\xef" in body and (b"\xef\xbf\xbe" in body or b"\xef\xbf\xbf" in body)
 
 
 def _shape(body: bytes, start: int) -> Shape | None:
