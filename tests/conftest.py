@@ -3,6 +3,8 @@
 - ``secrets_scan``: every output of the suite is searched for the secrets tests registered
   (``secret_value``, secret-looking environment variables); a find fails the session.
 - ``fault_tally``: the fault-injection matrix's count line, added up over every test process.
+- ``heavy_first``: tests marked ``heavy`` (the fault matrix's scenarios) run first, spread over
+  the xdist workers.
 - ``pytester``: runs a small pytest session in a test (the plugins' own tests use it).
 
 Both plugins work alike in one process and under pytest-xdist (``-n``): see their rules.
@@ -16,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["secrets_scan", "fault_tally", "pytester"]
+pytest_plugins = ["secrets_scan", "fault_tally", "heavy_first", "pytester"]
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -19,6 +19,10 @@ from harness import KINDS_OF_RUN, MODES, VERSIONS, CaseResult, cpu_seconds, desc
 import harmonizer
 
 HERE = Path(__file__).resolve().parent
+#: A scenario's share of the matrix's CPU (about its request positions: a first apply has
+#: 130-133, an update 78, a delete 72): the heaviest start first, spread over the xdist
+#: workers (``tests/heavy_first.py``).
+WEIGHT = {"first": 2.0, "update": 1.1, "delete": 1.0}
 
 
 def run_scenario_process(version_key: str, kind: str, base: Path) -> tuple[str, int, list[CaseResult]]:
@@ -38,7 +42,7 @@ def run_scenario_process(version_key: str, kind: str, base: Path) -> tuple[str, 
 
 
 @pytest.mark.faults  # in the default run; -m faults runs only the matrix and the rollout wave
-@pytest.mark.parametrize("kind", KINDS_OF_RUN)
+@pytest.mark.parametrize("kind", [pytest.param(kind, marks=pytest.mark.heavy(WEIGHT[kind])) for kind in KINDS_OF_RUN])
 @pytest.mark.parametrize("version_key", sorted(VERSIONS))
 def test_every_position_recovers(request: pytest.FixtureRequest, tmp_path: Path, version_key: str, kind: str) -> None:
     tally = Tally()  # this scenario's counts, added up over the session by ``fault_tally``
