@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from harmonizer.odoo.session import OdooSession
     from harmonizer.odoo.settings import ConnectionSettings
     from harmonizer.plan.model import Change, Plan, SitePlan
+    from harmonizer.safety.lock import LockInfo
     from harmonizer.safety.service import SiteSafety
 
 PROJECT_ENV = "HARMONIZER_PROJECT"
@@ -86,17 +87,21 @@ class Harmonizer:
         #: tests turn it off, to show what the check prevents.
         self.check_coupling = True
         self._coupling: SiteCoupling | None = None
+        self._coupling_lock = threading.Lock()
         #: Impact preview of plans (``plan.impact``): window, time budget, or off.
         self.impact = ImpactOptions()
 
     @property
     def coupling(self) -> SiteCoupling:
-        """Coupled-field checks and verification after apply, with this run's dependency cache."""
-        if self._coupling is None:
-            from harmonizer.coupling.service import SiteCoupling
+        """Coupled-field checks and verification after apply, with this run's dependency cache.
+        Made once even when a rollout's site threads first ask at the same time (a second one
+        would drop the answers the first cached, and its sites would ask Odoo again)."""
+        with self._coupling_lock:
+            if self._coupling is None:
+                from harmonizer.coupling.service import SiteCoupling
 
-            self._coupling = SiteCoupling(self)
-        return self._coupling
+                self._coupling = SiteCoupling(self)
+            return self._coupling
 
     @property
     def project(self):  # type: ignore[no-untyped-def]
@@ -302,6 +307,26 @@ class Harmonizer:
         major = _major(site_plan.odoo_version)
         return site_plan.with_changes(tuple(_refill(site_plan.site, c, desired, major) for c in site_plan.changes))
 
+    def lock_journal(self, site: str) -> Path:
+        """Where this project records the tokens of the site locks it takes on ``site``'s
+        database (``.harmonizer/locks/<database>/``, see ``harmonizer.safety.lock``)."""
+        database = "-".join(self.project.sites[site].odoo.database_key)
+        return self.state_dir / "locks" / "".join(c if c.isalnum() else "_" for c in database)
+
+    def clear_left_lock(self, site: str) -> LockInfo | None:
+        """Remove the site lock of ``site``'s database if a finished run of this project left it
+        behind (cut off after its last write, so a rerun has nothing to apply): the lock removed.
+        No request when the project's journal records no such run."""
+        from harmonizer.safety.lock import clear_left_behind, left_behind
+
+        if site not in self.project.sites:
+            return None  # a saved plan's site no longer in the project: nothing of it is journaled here
+        journal = self.lock_journal(site)
+        if not left_behind(journal):
+            return None
+        with self.session(site) as session:
+            return clear_left_behind(session.writer(), journal)
+
     def apply_site(self, site_plan: SitePlan, progress: Progress | None = None, *, saved: bool = False,
                    kind: str = "apply", reverts: tuple[str, ...] = ()) -> ApplyResult:
         """Apply one site's plan under the site lock, then record it in the audit trail.
@@ -318,13 +343,13 @@ class Harmonizer:
 
         site_plan = self.refill_secrets(site_plan)
         if not site_plan.has_changes:
+            self.clear_left_lock(site_plan.site)
             return ApplyResult(site_plan.site)
         with self.session(site_plan.site) as session:
             writer = session.writer()
             preflight(writer, site_plan, session.version.major)
             ttl = DEFAULT_TTL if self.lock_ttl is None else self.lock_ttl
-            database = "-".join(self.project.sites[site_plan.site].odoo.database_key)
-            journal = self.state_dir / "locks" / "".join(c if c.isalnum() else "_" for c in database)
+            journal = self.lock_journal(site_plan.site)
             with site_lock(writer, site_plan.site, operator(self.env), ttl, journal):
                 if saved:
                     check_fresh(site_plan, self._plan_in(session, site_plan.site))

@@ -13,7 +13,10 @@ Rules:
   flight finish, later waves do not start. The result names every site's state.
 - Progress goes to ``on_event(site, stage, detail)``; nothing here prints.
 - Resume: sites recorded ``applied`` in the state file are not applied again (still
-  verified with their wave, unless the whole wave was done in an earlier run).
+  verified with their wave, unless the whole wave was done in an earlier run). A site
+  planned again with nothing to write still removes the site lock an earlier run of this
+  project left behind (``Harmonizer.clear_left_lock``): that run was cut off after its last
+  write, while it verified, recorded or released.
 """
 
 from __future__ import annotations
@@ -133,9 +136,11 @@ def _apply_site(app: Harmonizer, site: str, wave: Wave, state: RolloutState, eve
         counts = plan.counts
         if plan.has_changes:
             event(site, "applying", f"{counts.create} to create, {counts.update} to update, {counts.delete} to delete")
-            result = app.apply_site(plan)
-            if not result.ok:
-                raise HarmonizerError(f"apply did not complete ({result.count('failed')} failed)")
+        # With nothing to write this only removes the site lock an earlier run of this project
+        # left behind (cut off after its last write): a resumed rollout leaves no lock.
+        result = app.apply_site(plan)
+        if not result.ok:
+            raise HarmonizerError(f"apply did not complete ({result.count('failed')} failed)")
     except HarmonizerError as exc:
         reason = exc.one_line()
         state.record(site, wave.name, FAILED, reason)

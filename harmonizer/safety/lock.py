@@ -23,7 +23,12 @@ Rules:
   a token recorded there by a process of this host that is no longer running (its run was
   cut off while the server was unreachable, so the release never reached Odoo), it is broken
   and taken again: the next apply needs no ``harmonizer unlock``. A lock of a running process
-  (or of an apply still running in this one) or of another machine is never broken early.
+  (or of an apply still running in this one, from before its create) or of another machine is
+  never broken early.
+- A run with nothing to apply removes such a lock too (``clear_left_behind``, without taking
+  one): when a run was cut off after its last write (while it verified, recorded or released),
+  the next run's plan is empty and would otherwise report success with the lock still there.
+  It reads Odoo only when the journal holds an entry of a finished run.
 - Sites sharing a database share the lock: it lives in the database, not per site.
 - The lock record has no ``__harmonizer__`` external ID, so plans and drift never see it;
   export and lookalike detection skip its key explicitly.
@@ -48,12 +53,15 @@ from harmonizer.errors import HarmonizerError, OdooMissingError, OdooValidationE
 from harmonizer.plan.live import LOCK_KEY
 from harmonizer.timestamps import utc_stamp
 
-__all__ = ["LOCK_KEY", "LockHeld", "LockInfo", "acquire", "break_lock", "read_lock", "release", "site_lock"]
+__all__ = ["LOCK_KEY", "LockHeld", "LockInfo", "acquire", "break_lock", "clear_left_behind", "left_behind",
+           "read_lock", "release", "site_lock"]
 MODEL = "ir.config_parameter"
 DEFAULT_TTL = 1800.0
 #: Tokens of the locks this process holds right now (a journal entry of this process whose
 #: token is not here was left behind by an apply that has finished).
 _HELD: set[str] = set()
+#: Tokens of the locks being taken right now (recorded in the journal, create not answered yet).
+_TAKING: set[str] = set()
 #: How many times a create or unlink of the lock whose answer was lost is checked and resent.
 RESEND_ATTEMPTS = 3
 OPERATOR_ENV = "HARMONIZER_OPERATOR"
@@ -125,12 +133,15 @@ def acquire(client: LockClient, site: str, owner: str, ttl: float = DEFAULT_TTL,
     now = _now()
     mine = LockInfo(owner, socket.gethostname(), utc_stamp(now), utc_stamp(now + dt.timedelta(seconds=ttl)),
                     secrets.token_hex(8))
+    _TAKING.add(mine.token)
     _record(journal, mine.token)
     try:
         return _acquire(client, site, mine, journal)
     except BaseException:
         _forget(journal, mine.token)
         raise
+    finally:
+        _TAKING.discard(mine.token)
 
 
 def _acquire(client: LockClient, site: str, mine: LockInfo, journal: Path | None) -> LockInfo:
@@ -198,6 +209,33 @@ def break_lock(client: LockClient) -> LockInfo | None:
     return held
 
 
+def left_behind(journal: Path | None) -> list[str]:
+    """The tokens the journal records for runs that have finished (read locally, no request):
+    their locks, if still in Odoo, were left behind (see the module rules)."""
+    if journal is None or not journal.is_dir():
+        return []
+    return sorted(token for token in (path.stem for path in journal.glob("*.json")) if _left_behind(journal, token))
+
+
+def clear_left_behind(client: LockClient, journal: Path | None) -> LockInfo | None:
+    """Remove the lock if a finished run of this project left it behind, and forget the journal
+    entries of finished runs; returns the lock removed. Nothing is read from Odoo when the
+    journal holds no entry of a finished run. A lock of a running process or of another
+    machine is left alone."""
+    finished = left_behind(journal)
+    if not finished:
+        return None
+    held = read_lock(client)
+    removed = None
+    if held is not None and held.token in finished:
+        _unlink_quietly(client, held.record_id)
+        removed = held
+    for token in finished:
+        if held is None or token != held.token or removed is not None:
+            _forget(journal, token)  # its lock is gone (released, broken or just removed)
+    return removed
+
+
 @contextmanager
 def site_lock(client: LockClient, site: str, owner: str, ttl: float = DEFAULT_TTL,
               journal: Path | None = None) -> Iterator[LockInfo]:
@@ -242,7 +280,7 @@ def _left_behind(journal: Path | None, token: str) -> bool:
     if not isinstance(pid, int):
         return False
     if pid == os.getpid():  # an earlier apply of this very process: finished unless still held
-        return token not in _HELD
+        return token not in _HELD and token not in _TAKING
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
