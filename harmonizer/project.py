@@ -334,12 +334,14 @@ class Harmonizer:
         Order: access rights the plan needs (refused, naming what is missing) -> lock (refused
         if held) -> for a saved plan, its fingerprints against a fresh
         read (refused if stale) -> the executor (which re-verifies what it touches) -> audit
-        record, locally and in Odoo -> unlock (also on error and Ctrl-C).
+        record, locally and in Odoo -> unlock (also on error and Ctrl-C). A release Odoo did not
+        answer is a warning on the result: the lock stays until this project's next apply or
+        rollout of the database removes it (``clear_left_lock``), or it expires.
         """
         from harmonizer.apply.executor import ApplyResult, Executor
         from harmonizer.apply.rights import preflight
         from harmonizer.safety.guard import check_fresh, record_apply
-        from harmonizer.safety.lock import DEFAULT_TTL, operator, site_lock
+        from harmonizer.safety.lock import DEFAULT_TTL, left_behind, operator, site_lock
 
         site_plan = self.refill_secrets(site_plan)
         if not site_plan.has_changes:
@@ -350,7 +352,7 @@ class Harmonizer:
             preflight(writer, site_plan, session.version.major)
             ttl = DEFAULT_TTL if self.lock_ttl is None else self.lock_ttl
             journal = self.lock_journal(site_plan.site)
-            with site_lock(writer, site_plan.site, operator(self.env), ttl, journal):
+            with site_lock(writer, site_plan.site, operator(self.env), ttl, journal) as held:
                 if saved:
                     check_fresh(site_plan, self._plan_in(session, site_plan.site))
                 executor = Executor(site_plan, writer, session.version.major, progress)
@@ -371,7 +373,11 @@ class Harmonizer:
                     if executor.result.outcomes:
                         record_apply(self, writer, site_plan, executor.result, error=error, kind=kind,
                                      reverts=reverts)
-                return result
+            if held.token in left_behind(journal):  # every write landed, the release did not
+                result.warnings.append(f"the site lock could not be released (Odoo did not answer): this project's "
+                                       f"next apply or rollout removes it (or `harmonizer unlock {site_plan.site}`); "
+                                       f"otherwise it expires at {held.expires}")
+            return result
 
     # -- fleet: drift and staged rollout (``harmonizer.drift``, ``harmonizer.rollout``) ----
 

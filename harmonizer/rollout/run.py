@@ -6,7 +6,8 @@ Rules:
   records are planned and written once, by the first; the next plans after it).
 - Each site: plan (reading, planning), apply (applying) when the plan has changes.
 - After the wave, every site of the wave that was applied is planned again (verifying);
-  the wave is done only if all its sites converged (empty plan). When the rollout moves to
+  the wave is done only if all its sites converged (empty plan). A site lock its apply could
+  not release (Odoo did not answer) is removed first, so a wave done leaves no lock. When the rollout moves to
   a template version, each converged site's pin is written to its site file (also when
   another site of the wave failed: the converged one is on the new version).
 - The first failure stops the line: no new site of that wave starts, sites already in
@@ -162,6 +163,7 @@ def _verify(app: Harmonizer, wave: Wave, state: RolloutState, results: dict[str,
             continue
         event(site, "verifying")
         try:
+            app.clear_left_lock(site)  # its apply wrote everything but Odoo did not answer the release
             remaining = app.plan_one(site).pending
             error = f"did not converge: {len(remaining)} change(s) remain after apply" if remaining else None
         except HarmonizerError as exc:

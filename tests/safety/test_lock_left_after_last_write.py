@@ -15,6 +15,7 @@ from click.testing import Result
 
 from harmonizer.odoo import register_sandbox
 from harmonizer.plan.live import LOCK_KEY
+from harmonizer.safety import lock
 from harmonizer.sandbox.service import SandboxServer
 from harmonizer.sandbox.wire import Levers, WireApp
 
@@ -95,3 +96,28 @@ def test_an_apply_with_nothing_to_do_removes_the_lock_a_cut_off_apply_left(
     assert again.exit_code == 0, again.output
     assert "No changes" in again.output
     assert cut_apply.locks() == [] and list(journal.iterdir()) == []
+
+
+def _release_unanswered(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Odoo answers every request but the release (``release_quietly`` gives up, as when the
+    connection dropped at that moment every time)."""
+    monkeypatch.setattr(lock, "release_quietly", lambda _client, _lock: False)
+
+
+def test_an_apply_whose_release_got_no_answer_warns_and_the_next_run_removes_the_lock(
+        run: Callable[..., Result], cut_apply: Cut, monkeypatch: pytest.MonkeyPatch) -> None:
+    with monkeypatch.context() as patch:
+        _release_unanswered(patch)
+        first = run(*APPLY)
+    assert first.exit_code == 0, first.output
+    assert "Warning: the site lock could not be released (Odoo did not answer)" in first.output
+    assert len(cut_apply.locks()) == 1
+    assert run(*APPLY).exit_code == 0 and cut_apply.locks() == []
+
+
+def test_a_rollout_removes_the_lock_its_own_apply_could_not_release(
+        run: Callable[..., Result], cut_rollout: Cut, monkeypatch: pytest.MonkeyPatch) -> None:
+    _release_unanswered(monkeypatch)
+    done = run(*ROLLOUT)
+    assert done.exit_code == 0, done.output
+    assert cut_rollout.locks() == []  # the wave's verification removed it before planning the site again
