@@ -32,6 +32,23 @@ from harmonizer.sandbox.wire.levers import Levers
 SITES = {"west": ("roll_shared", "demo", "Harmonia Distribution West", "WH1"),
          "central": ("roll_shared", "demo", "Harmonia Distribution Central", "WH2"),
          "east": ("roll_east", "demo-east", "Harmonia Distribution East", "WH3")}
+#: What west and central apply: a small template of their own. The faults are east's; the
+#: two run beside it in the wave and share a database (its parameters are planned and written
+#: once, by the first of them, central; each company's settings by its own site). With the
+#: shipped template they made the same full apply again at each of east's positions: half of
+#: the test's CPU.
+NEIGHBOUR = """\
+system_parameter:
+  model_version:
+    key: harmonizer.operating_model.version
+    value: "{{ template.name }}@{{ template.version }}"
+  endpoint:
+    key: harmonizer.events.endpoint
+    value: https://n8n.example/webhook
+company_settings:
+  purchase_approval:
+    po_double_validation: two_step
+"""
 ENV = {"HARMONIZER_N8N_TOKEN": "n8n-rollout-token"}
 ARGS = ("rollout", "--wave", "all", "--name", "wave", "--parallelism", "3", "--no-progress", "--format", "json")
 
@@ -66,16 +83,21 @@ class Wave:
 
 
 def _project(root: Path) -> Path:
+    """East applies the shipped template (warehouse-3's variables); west and central, sharing one
+    database, apply ``NEIGHBOUR``."""
     (root / "sites").mkdir(parents=True)
     shutil.copytree(REPO / "site_templates", root / "site_templates")
+    neighbour = root / "site_templates" / "neighbour"
+    neighbour.mkdir()
+    (neighbour / "template.yaml").write_text('name: neighbour\nversion: "1.0.0"\n')
+    (neighbour / "resources.yaml").write_text(NEIGHBOUR)
     for name, (database, _fixture, company, warehouse) in SITES.items():
-        variables = (REPO / "sites" / ("warehouse-3.yaml" if warehouse == "WH3" else "warehouse-1.yaml")).read_text()
-        variables = variables[variables.index("variables:"):] if "variables:" in variables else ""
-        if warehouse == "WH2":
-            variables = (REPO / "sites" / "warehouse-2.yaml").read_text()
-            variables = variables[variables.index("variables:"):]
+        template, variables = "neighbour", ""
+        if name == "east":
+            template, variables = "distribution-standard", (REPO / "sites" / "warehouse-3.yaml").read_text()
+            variables = variables[variables.index("variables:"):] if "variables:" in variables else ""
         (root / "sites" / f"{name}.yaml").write_text(
-            f"template: distribution-standard\ntemplate_version: \"1.0.0\"\nodoo:\n  url: sandbox://{database}\n"
+            f"template: {template}\ntemplate_version: \"1.0.0\"\nodoo:\n  url: sandbox://{database}\n"
             f"  database: {database}\n  login: admin\nscope:\n  company: {company}\n  warehouse: {warehouse}\n"
             + variables)
     home = root / ".harmonizer" / "sandbox" / "17.0"
