@@ -3,8 +3,9 @@ third site's server goes down at any request of the wave: the other sites finish
 start, as docs/rollout.md says ("the first failure stops the line: no new site of that wave
 starts"); the rerun resumes and every site converges, with nothing duplicated and no lock left.
 
-Every request position of east is taken down in the default run (marker ``faults``); the
-position in the middle of the run also runs alone (``-m "not faults"`` keeps it). Each
+Every request position of east is taken down in the default run (marker ``faults``), west
+and central applying a small template of their own; the position in the middle of the run
+also runs alone with the shipped template on all three sites (``-m "not faults"`` keeps it). Each
 position names the same request in every run: east runs its own 17.0 build (``EAST_BUILD``)
 and the test checks the requests before the fault are the clean rollout's."""
 
@@ -29,14 +30,15 @@ from harmonizer.sandbox.service import SandboxServer
 from harmonizer.sandbox.wire.app import WireApp
 from harmonizer.sandbox.wire.levers import Levers
 
-SITES = {"west": ("roll_shared", "demo", "Harmonia Distribution West", "WH1"),
-         "central": ("roll_shared", "demo", "Harmonia Distribution Central", "WH2"),
-         "east": ("roll_east", "demo-east", "Harmonia Distribution East", "WH3")}
-#: What west and central apply: a small template of their own. The faults are east's; the
-#: two run beside it in the wave and share a database (its parameters are planned and written
-#: once, by the first of them, central; each company's settings by its own site). With the
-#: shipped template they made the same full apply again at each of east's positions: half of
-#: the test's CPU.
+#: Site -> (its database's role: ``shared`` or ``east``, stand-in fixture, company, warehouse).
+SITES = {"west": ("shared", "demo", "Harmonia Distribution West", "WH1"),
+         "central": ("shared", "demo", "Harmonia Distribution Central", "WH2"),
+         "east": ("east", "demo-east", "Harmonia Distribution East", "WH3")}
+#: What west and central apply in the every-position test: a small template of their own. The
+#: faults are east's; the two run beside it in the wave and share a database (its parameters
+#: are planned and written once, by the first of them, central; each company's settings by its
+#: own site). With the shipped template they made the same full apply again at each of east's
+#: positions: half of the test's CPU. The mid-wave test keeps the shipped template for all three.
 NEIGHBOUR = """\
 system_parameter:
   model_version:
@@ -82,43 +84,48 @@ class Wave:
         return result.exit_code, result.output
 
 
-def _project(root: Path) -> Path:
+def _project(root: Path, databases: dict[str, str], neighbours: bool) -> Path:
     """East applies the shipped template (warehouse-3's variables); west and central, sharing one
-    database, apply ``NEIGHBOUR``."""
+    database, apply it too (warehouse-1's and -2's variables) or, with ``neighbours``, ``NEIGHBOUR``."""
     (root / "sites").mkdir(parents=True)
     shutil.copytree(REPO / "site_templates", root / "site_templates")
     neighbour = root / "site_templates" / "neighbour"
     neighbour.mkdir()
     (neighbour / "template.yaml").write_text('name: neighbour\nversion: "1.0.0"\n')
     (neighbour / "resources.yaml").write_text(NEIGHBOUR)
-    for name, (database, _fixture, company, warehouse) in SITES.items():
+    for name, (role, _fixture, company, warehouse) in SITES.items():
         template, variables = "neighbour", ""
-        if name == "east":
-            template, variables = "distribution-standard", (REPO / "sites" / "warehouse-3.yaml").read_text()
+        if name == "east" or not neighbours:
+            template = "distribution-standard"
+            variables = (REPO / "sites" / f"warehouse-{warehouse[-1]}.yaml").read_text()
             variables = variables[variables.index("variables:"):] if "variables:" in variables else ""
+        database = databases[role]
         (root / "sites" / f"{name}.yaml").write_text(
             f"template: {template}\ntemplate_version: \"1.0.0\"\nodoo:\n  url: sandbox://{database}\n"
             f"  database: {database}\n  login: admin\nscope:\n  company: {company}\n  warehouse: {warehouse}\n"
             + variables)
     home = root / ".harmonizer" / "sandbox" / "17.0"
     home.mkdir(parents=True)
-    for database in {spec[0] for spec in SITES.values()}:
+    for database in databases.values():
         (home / f"{database}.seeded").write_text("seeded by the test\n")
     return root
 
 
-@pytest.fixture(scope="module")
-def wave(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Wave]:
-    root = _project(tmp_path_factory.mktemp("rollout") / "project")
+def _wave(base: Path, prefix: str, neighbours: bool) -> Iterator[Wave]:
+    """The project, its two stand-ins (``<prefix>_shared``, ``<prefix>_east``: east's with the
+    levers) and a clean rollout's reference."""
+    databases = {role: f"{prefix}_{role}" for role in ("shared", "east")}
+    root = _project(base / "project", databases, neighbours)
     levers = Levers()
     servers = {}
-    for database, fixture, _company, _warehouse in SITES.values():
+    for role, fixture, _company, _warehouse in SITES.values():
+        database = databases[role]
         if database not in servers:
             servers[database] = SandboxServer(None, "17.0")
             servers[database].ensure_database(database, fixture=fixture)
-            if database == "roll_east":
+            if role == "east":
                 _own_build(servers[database], EAST_BUILD)
-            register_sandbox(database, WireApp(servers[database], levers if database == "roll_east" else None))
+            register_sandbox(database, WireApp(servers[database], levers if role == "east" else None))
     snapshots = {database: server.snapshot(database) for database, server in servers.items()}
     current = Wave(root, servers, snapshots, levers)
     current.reset()
@@ -131,6 +138,18 @@ def wave(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Wave]:
     for database, server in servers.items():
         unregister_sandbox(database)
         server.close()
+
+
+@pytest.fixture(scope="module")
+def shipped_wave(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Wave]:
+    """All three sites apply the shipped template."""
+    yield from _wave(tmp_path_factory.mktemp("rollout"), "roll", neighbours=False)
+
+
+@pytest.fixture(scope="module")
+def wave(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Wave]:
+    """East applies the shipped template, west and central ``NEIGHBOUR``."""
+    yield from _wave(tmp_path_factory.mktemp("rollout"), "wave", neighbours=True)
 
 
 def _own_build(server: SandboxServer, build: str) -> None:
@@ -196,11 +215,17 @@ def _down_at(wave: Wave, position: int) -> Case:
     return case
 
 
-def test_east_server_down_mid_wave_then_the_rollout_resumes(wave: Wave) -> None:
-    assert _down_at(wave, wave.positions // 2).problems == []
+def test_east_server_down_mid_wave_then_the_rollout_resumes(shipped_wave: Wave) -> None:
+    assert _down_at(shipped_wave, shipped_wave.positions // 2).problems == []
+
+
+#: About this test's CPU (43 s alone) against the fault matrix's scenarios' (``WEIGHT`` of
+#: test_apply_faults: 1.0 is about 55 s): it starts first on a worker too (``tests/heavy_first.py``).
+WEIGHT = 0.8
 
 
 @pytest.mark.faults  # in the default run; -m faults runs only the fault matrix and this
+@pytest.mark.heavy(WEIGHT)
 def test_east_server_down_at_every_position_of_the_wave(request: pytest.FixtureRequest, wave: Wave) -> None:
     started, cpu = time.perf_counter(), time.process_time()
     cases = {position: _down_at(wave, position) for position in range(1, wave.positions + 1)}
