@@ -16,8 +16,18 @@ class MetaMixin:
     def _fields_get(self: Model, allfields: list[str] | None = None,
                     attributes: list[str] | None = None) -> dict[str, dict[str, Any]]:
         # Odoo ignores unknown names in both lists
-        names = [n for n in allfields if n in self.spec.fields] if allfields else list(self.spec.fields)
-        return {name: self.spec.fields[name].describe(attributes) for name in names}
+        try:
+            key: tuple[Any, ...] | None = (tuple(allfields) if allfields else None,
+                                           tuple(attributes) if attributes else None)
+            found = self.spec.fields_get_answers.get(key)  # type: ignore[arg-type]
+        except TypeError:  # an odd argument (unhashable): worked out again
+            key, found = None, None
+        if found is None:
+            names = [n for n in allfields if n in self.spec.fields] if allfields else list(self.spec.fields)
+            found = {name: self.spec.fields[name].describe(attributes) for name in names}
+            if key is not None:
+                self.spec.fields_get_answers[key] = found
+        return dict(found)  # each field's description is shared: the answer is only encoded
 
     def _name_search(self: Model, name: str = "", args: list[Any] | None = None, operator: str = "ilike",
                      limit: int | None = 100) -> list[list[Any]]:

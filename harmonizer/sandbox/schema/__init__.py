@@ -121,6 +121,12 @@ class ModelSpec:
         return '"' + self.name.replace(".", "_") + '"'
 
     @cached_property
+    def fields_get_answers(self) -> dict[tuple[Any, ...], dict[str, dict[str, Any]]]:
+        """``fields_get`` answers per (fields, attributes) asked (the schema never changes once
+        loaded; a plan asks every model it writes the same way, once per session)."""
+        return {}
+
+    @cached_property
     def column_fields(self) -> tuple[FieldSpec, ...]:
         """Fields stored in the model's own table, besides ``id`` (computed once per model)."""
         return tuple(f for f in self.fields.values() if f.has_column and f.name != "id")
