@@ -7,9 +7,9 @@ Rules:
 - Each site: plan (reading, planning), apply (applying) when the plan has changes.
 - After the wave, every site of the wave that was applied is planned again (verifying);
   the wave is done only if all its sites converged (empty plan). A site lock its apply could
-  not release (Odoo did not answer) is removed first, so a wave done leaves no lock. When the rollout moves to
-  a template version, each converged site's pin is written to its site file (also when
-  another site of the wave failed: the converged one is on the new version).
+  not release (Odoo did not answer) is removed first, so a wave done leaves no lock. When
+  the rollout moves to a template version, each converged site's pin is written to its site
+  file (also when another site of the wave failed: the converged one is on the new version).
 - The first failure stops the line: no new site of that wave starts, sites already in
   flight finish, later waves do not start. The result names every site's state.
 - Progress goes to ``on_event(site, stage, detail)``; nothing here prints.
