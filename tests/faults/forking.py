@@ -58,13 +58,20 @@ class Family:
     forked: int = 0
 
     def fork(self, position: int, mode: str) -> bool:
-        """Fork the case (``position``, ``mode``): True in the child, False in the parent."""
+        """Fork the case (``position``, ``mode``): True in the child, False in the parent.
+
+        The case's copy of the project state is made here, in the parent, before the fork:
+        copied by the child, it raced the parent, which goes on with its run at once (serving
+        the request, releasing the lock: a journal entry the child was listing could vanish
+        before it was copied, or the child could copy a state later than its fork's). Nothing
+        in this process writes the project between the copy and the fork."""
+        own = self._own_state(position, mode)
         while len(self.running) >= self.limit:
             self._reap()
         gc.freeze()  # the collector of the child leaves the objects of now alone (no page copies)
         pid = os.fork()
         if pid == 0:
-            self._become(position, mode)
+            self._become(position, mode, own)
             return True
         self.forked += 1
         self.running[pid] = (position, mode, _pidfd(pid))
@@ -93,10 +100,9 @@ class Family:
                 return
             time.sleep(0.002)  # no pidfd on this system: poll
 
-    def _become(self, position: int, mode: str) -> None:
-        """In the child: own working directory and project state, a deadline."""
-        parent = os.getppid()
-        self.case, self.running, self.ended = (position, mode), {}, {}
+    def _own_state(self, position: int, mode: str) -> Path:
+        """In the parent, just before forking: the case's working directory, holding a copy of
+        the project's ``.harmonizer`` as it is now (the templates and sites: links)."""
         own = self.outbox / f"{position}-{mode}"
         own.mkdir(parents=True)
         project = own / self.project
@@ -107,8 +113,15 @@ class Family:
                 shutil.copytree(entry, project / entry.name, symlinks=True)
             else:
                 (project / entry.name).symlink_to(entry.resolve())
+        return own
+
+    def _become(self, position: int, mode: str, own: Path) -> None:
+        """In the child: its own working directory and project state (``_own_state``), the
+        parent's lock journal entries, a deadline."""
+        parent = os.getppid()
+        self.case, self.running, self.ended = (position, mode), {}, {}
         os.chdir(own)
-        adopt_journal(project / ".harmonizer" / "locks", parent, os.getpid())
+        adopt_journal(own / self.project / ".harmonizer" / "locks", parent, os.getpid())
         signal.signal(signal.SIGALRM, signal.SIG_DFL)
         signal.alarm(CASE_SECONDS)
 
