@@ -341,12 +341,15 @@ class Harmonizer:
         from harmonizer.apply.executor import ApplyResult, Executor
         from harmonizer.apply.rights import preflight
         from harmonizer.safety.guard import check_fresh, record_apply
-        from harmonizer.safety.lock import DEFAULT_TTL, left_behind, operator, site_lock
+        from harmonizer.safety.lock import DEFAULT_TTL, left_behind, operator, removed_note, site_lock
 
         site_plan = self.refill_secrets(site_plan)
         if not site_plan.has_changes:
-            self.clear_left_lock(site_plan.site)
-            return ApplyResult(site_plan.site)
+            result = ApplyResult(site_plan.site)
+            removed = self.clear_left_lock(site_plan.site)
+            if removed is not None:
+                result.warnings.append(removed_note(removed))
+            return result
         with self.session(site_plan.site) as session:
             writer = session.writer()
             preflight(writer, site_plan, session.version.major)

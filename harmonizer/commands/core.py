@@ -145,8 +145,12 @@ def register(group: click.Group) -> None:
             stderr("Apply stopped before writing anything: the plan failed (see above); rerun once the cause is gone.")
             sys.exit(1)
         if not result.has_changes:
+            from harmonizer.safety.lock import removed_note
+
             for site_plan in result.sites:  # a lock an earlier apply left behind, cut off after its last write
-                app.clear_left_lock(site_plan.site)
+                removed = app.clear_left_lock(site_plan.site)
+                if removed is not None:
+                    stderr(f"{site_plan.site}: {removed_note(removed)}")
             if fmt == "json":
                 report_apply([], fmt)
             return

@@ -163,7 +163,9 @@ def _verify(app: Harmonizer, wave: Wave, state: RolloutState, results: dict[str,
             continue
         event(site, "verifying")
         try:
-            app.clear_left_lock(site)  # its apply wrote everything but Odoo did not answer the release
+            removed = app.clear_left_lock(site)  # its apply wrote everything but Odoo did not answer the release
+            if removed is not None:
+                event(site, "lock removed", removed.describe())
             remaining = app.plan_one(site).pending
             error = f"did not converge: {len(remaining)} change(s) remain after apply" if remaining else None
         except HarmonizerError as exc:

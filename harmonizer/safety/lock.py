@@ -54,7 +54,7 @@ from harmonizer.plan.live import LOCK_KEY
 from harmonizer.timestamps import utc_stamp
 
 __all__ = ["LOCK_KEY", "LockHeld", "LockInfo", "acquire", "break_lock", "clear_left_behind", "left_behind",
-           "read_lock", "release", "site_lock"]
+           "read_lock", "release", "removed_note", "site_lock"]
 MODEL = "ir.config_parameter"
 DEFAULT_TTL = 1800.0
 #: Tokens of the locks this process holds right now (a journal entry of this process whose
@@ -215,6 +215,12 @@ def left_behind(journal: Path | None) -> list[str]:
     if journal is None or not journal.is_dir():
         return []
     return sorted(token for token in (path.stem for path in journal.glob("*.json")) if _left_behind(journal, token))
+
+
+def removed_note(lock: LockInfo) -> str:
+    """The one line telling the operator a left-behind lock was removed (``clear_left_behind``)."""
+    return (f"removed the site lock an earlier run of this project left ({lock.describe()}): "
+            "that run was cut off after its last write, before it released the lock")
 
 
 def clear_left_behind(client: LockClient, journal: Path | None) -> LockInfo | None:

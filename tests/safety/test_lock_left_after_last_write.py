@@ -95,6 +95,7 @@ def test_an_apply_with_nothing_to_do_removes_the_lock_a_cut_off_apply_left(
     again = run(*APPLY)
     assert again.exit_code == 0, again.output
     assert "No changes" in again.output
+    assert "removed the site lock an earlier run of this project left (" in again.output  # told, not silent
     assert cut_apply.locks() == [] and list(journal.iterdir()) == []
 
 
@@ -112,7 +113,9 @@ def test_an_apply_whose_release_got_no_answer_warns_and_the_next_run_removes_the
     assert first.exit_code == 0, first.output
     assert "Warning: the site lock could not be released (Odoo did not answer)" in first.output
     assert len(cut_apply.locks()) == 1
-    assert run(*APPLY).exit_code == 0 and cut_apply.locks() == []
+    again = run(*APPLY)
+    assert again.exit_code == 0 and cut_apply.locks() == []
+    assert "removed the site lock an earlier run of this project left (" in again.output
 
 
 def test_a_rollout_removes_the_lock_its_own_apply_could_not_release(
