@@ -341,7 +341,7 @@ class Harmonizer:
         from harmonizer.apply.executor import ApplyResult, Executor
         from harmonizer.apply.rights import preflight
         from harmonizer.safety.guard import check_fresh, record_apply
-        from harmonizer.safety.lock import DEFAULT_TTL, left_behind, operator, removed_note, site_lock
+        from harmonizer.safety.lock import DEFAULT_TTL, operator, removed_note, site_lock, was_left_behind
 
         site_plan = self.refill_secrets(site_plan)
         if not site_plan.has_changes:
@@ -376,7 +376,7 @@ class Harmonizer:
                     if executor.result.outcomes:
                         record_apply(self, writer, site_plan, executor.result, error=error, kind=kind,
                                      reverts=reverts)
-            if held.token in left_behind(journal):  # every write landed, the release did not
+            if was_left_behind(journal, held.token):  # every write landed, the release did not
                 result.warnings.append(f"the site lock could not be released (Odoo did not answer): this project's "
                                        f"next apply or rollout removes it (or `harmonizer unlock {site_plan.site}`); "
                                        f"otherwise it expires at {held.expires}")

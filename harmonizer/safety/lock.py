@@ -54,7 +54,7 @@ from harmonizer.plan.live import LOCK_KEY
 from harmonizer.timestamps import utc_stamp
 
 __all__ = ["LOCK_KEY", "LockHeld", "LockInfo", "acquire", "break_lock", "clear_left_behind", "left_behind",
-           "read_lock", "release", "removed_note", "site_lock"]
+           "read_lock", "release", "removed_note", "site_lock", "was_left_behind"]
 MODEL = "ir.config_parameter"
 DEFAULT_TTL = 1800.0
 #: Tokens of the locks this process holds right now (a journal entry of this process whose
@@ -159,7 +159,7 @@ def _acquire(client: LockClient, site: str, mine: LockInfo, journal: Path | None
             continue  # nothing committed, or released between our create and our read: try again
         if held.token == mine.token:
             return held  # our create committed, only its answer was lost: we hold the lock
-        if not held.expired and _left_behind(journal, held.token):
+        if not held.expired and was_left_behind(journal, held.token):
             _unlink_quietly(client, held.record_id)  # this project's own, from a run cut off
             _forget(journal, held.token)
             continue
@@ -214,7 +214,7 @@ def left_behind(journal: Path | None) -> list[str]:
     their locks, if still in Odoo, were left behind (see the module rules)."""
     if journal is None or not journal.is_dir():
         return []
-    return sorted(token for token in (path.stem for path in journal.glob("*.json")) if _left_behind(journal, token))
+    return sorted(token for token in (path.stem for path in journal.glob("*.json")) if was_left_behind(journal, token))
 
 
 def removed_note(lock: LockInfo) -> str:
@@ -236,9 +236,8 @@ def clear_left_behind(client: LockClient, journal: Path | None) -> LockInfo | No
     if held is not None and held.token in finished:
         _unlink_quietly(client, held.record_id)
         removed = held
-    for token in finished:
-        if held is None or token != held.token or removed is not None:
-            _forget(journal, token)  # its lock is gone (released, broken or just removed)
+    for token in finished:  # each one's lock is gone now (released, broken or just removed)
+        _forget(journal, token)
     return removed
 
 
@@ -272,7 +271,7 @@ def _forget(journal: Path | None, token: str) -> None:
             (journal / f"{token}.json").unlink(missing_ok=True)
 
 
-def _left_behind(journal: Path | None, token: str) -> bool:
+def was_left_behind(journal: Path | None, token: str) -> bool:
     """True when ``token`` was recorded by a process of this host that is no longer running."""
     if journal is None or not token or not all(c in "0123456789abcdef" for c in token):
         return False
