@@ -121,7 +121,10 @@ def inspect_database(server: SandboxServer, database: str) -> tuple[Signature, I
         for model in managed_models():
             if model in env:
                 table = env.spec(model).table
-                counts.append((model, int(env.store.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])))
+                # A lock left is counted once, as a lock (below), not also as an extra parameter.
+                where, args = ("WHERE key != ?", (LOCK_KEY,)) if model == "ir.config_parameter" else ("", ())
+                counts.append((model, int(env.store.conn.execute(f"SELECT COUNT(*) FROM {table} {where}",
+                                                                 args).fetchone()[0])))
         rows = env.store.conn.execute("SELECT name, model, res_id FROM ir_model_data WHERE module = ?",
                                       (MODULE,)).fetchall()
         names = Counter(row["name"] for row in rows)
